@@ -1,0 +1,11 @@
+"""Callbacks for fit, evaluate and predict (first-party: kcore-callbacks), found by name through the installed plugins.
+
+`kcore.callbacks.<Name>` imports the plugin that provides it on first use; a name whose plugin is not installed
+raises an error saying which distribution to install.
+"""
+
+from kcore.plugins.namespace import make_get, namespace_dir, namespace_getattr
+
+__getattr__ = namespace_getattr("callback", globals())
+__dir__ = namespace_dir("callback", globals())
+get = make_get("callback")

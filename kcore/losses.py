@@ -1,0 +1,11 @@
+"""Losses (first-party: kcore-losses), found by name through the installed plugins.
+
+`kcore.losses.<Name>` imports the plugin that provides it on first use; a name whose plugin is not installed
+raises an error saying which distribution to install.
+"""
+
+from kcore.plugins.namespace import make_get, namespace_dir, namespace_getattr
+
+__getattr__ = namespace_getattr("loss", globals())
+__dir__ = namespace_dir("loss", globals())
+get = make_get("loss")

@@ -1,0 +1,122 @@
+"""What an op is: one function that computes the forward value and returns the vector-Jacobian product of
+each input beside it, written once against the backend's array namespace `xp`.
+
+    @op(inputs=2)
+    def multiply(xp, x, y):
+        out = xp.multiply(x, y)
+        return out, (lambda g: unbroadcast(g * y, x), lambda g: unbroadcast(g * x, y))
+
+The first `inputs` positional arguments are arrays (or Variables, or Tensors); anything after them, and every
+keyword, is a static parameter. Under a `GradientTape`, kcore keeps only the VJPs of inputs that need a
+gradient; outside one, the VJPs are never called. An op marked `differentiable=False` returns its value only.
+"""
+
+import functools
+
+from kcore import config
+from kcore.autodiff import Node, Tensor, recording
+from kcore.backend import activate, active
+from kcore.errors import DTypeError, KcoreError, OpIndexError, ShapeError
+
+
+def _describe(arrays):
+    shapes = ", ".join(str(tuple(a.shape)) if hasattr(a, "shape") else repr(a) for a in arrays)
+    dtypes = ", ".join(str(a.dtype) if hasattr(a, "dtype") else type(a).__name__ for a in arrays)
+    return f"shapes [{shapes}] and dtypes [{dtypes}]"
+
+
+def _error(name, arrays, error):
+    received = _describe(arrays)
+    if isinstance(error, TypeError):
+        return DTypeError(f"ops.{name} cannot take inputs of {received}: {error}. Pass numeric arrays; "
+                          f"convert with ops.convert_to_tensor(x, dtype='float32') or x.astype(...).")
+    if isinstance(error, IndexError):
+        return OpIndexError(f"ops.{name}: index out of range for inputs of {received}: {error}.")
+    return ShapeError(f"ops.{name} cannot combine inputs of {received}: {error}. Shapes must match, or "
+                      f"broadcast (each axis equal, or 1, counting from the last).")
+
+
+def _as_array(xp, x):
+    """Lists and tuples become arrays, with floats in floatx (Python scalars stay scalars: they are 'weak'
+    and take the other operand's dtype, so `x * 2.0` stays float32)."""
+    array = xp.asarray(x)
+    if array.dtype.kind == "f":
+        return array.astype(config.floatx(), copy=False)
+    return array.astype("int32", copy=False) if array.dtype.kind in "iu" else array
+
+
+class Op:
+    """A differentiable operation, callable like a function. See the module docstring for the contract."""
+
+    def __init__(self, fn, inputs, differentiable, name):
+        functools.update_wrapper(self, fn)
+        self.name = name
+        self.fn = fn  # the implementation written against `xp`
+        self.impl = fn  # what runs: `fn`, or the active backend's kernel for this op
+        self.kernels = {}  # backend name -> kernel
+        self.inputs = inputs  # how many leading positional arguments are arrays (None: all of them)
+        self.differentiable = differentiable
+
+    def select(self, backend_name):
+        self.impl = self.kernels.get(backend_name, self.fn)
+
+    def __repr__(self):
+        return f"<kcore op {self.name}>"
+
+    def __call__(self, *args, **params):
+        xp = active.xp or activate().xp
+        count = len(args) if self.inputs is None else min(self.inputs, len(args))
+        arrays = list(args)
+        tracked = []
+        for i in range(count):
+            a = arrays[i]
+            if isinstance(a, Node):
+                if recording.depth and a._tracked():
+                    tracked.append((i, a))
+                arrays[i] = a.value
+            elif type(a) in (list, tuple):
+                arrays[i] = _as_array(xp, a)
+        try:
+            result = self.impl(xp, *arrays, **params)
+        except KcoreError:
+            raise
+        except (ValueError, TypeError, IndexError) as e:
+            raise _error(self.name, arrays[:count], e) from e
+        if not self.differentiable:
+            return result
+        out, vjps = result
+        if not tracked:
+            return out
+        edges = tuple((node, vjps[i]) for i, node in tracked if vjps[i] is not None)
+        return Tensor(out, edges) if edges else out
+
+
+def op(fn=None, *, inputs=1, differentiable=True, name=None):
+    """Make `fn(xp, *arrays, **params) -> (value, vjps)` a kcore op. See the module docstring."""
+    if fn is None:
+        return functools.partial(op, inputs=inputs, differentiable=differentiable, name=name)
+    return Op(fn, inputs, differentiable, name or fn.__name__.rstrip("_"))
+
+
+def unbroadcast(grad, like):
+    """Sum `grad` down to the shape of `like` (an array or a shape), undoing NumPy broadcasting."""
+    shape = tuple(like) if isinstance(like, tuple) else tuple(getattr(like, "shape", ()))
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def is_float(x):
+    return getattr(x, "dtype", None) is not None and x.dtype.kind == "f"
+
+
+def normalize_axis(axis, ndim):
+    """`axis` (an int, a sequence, or None) as a tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return tuple(a % ndim if ndim else a for a in axes)

@@ -1,0 +1,11 @@
+"""Optimizers and learning-rate schedules (first-party: kcore-optimizers), found by name through the installed plugins.
+
+`kcore.optimizers.<Name>` imports the plugin that provides it on first use; a name whose plugin is not installed
+raises an error saying which distribution to install.
+"""
+
+from kcore.plugins.namespace import make_get, namespace_dir, namespace_getattr
+
+__getattr__ = namespace_getattr("optimizer", globals())
+__dir__ = namespace_dir("optimizer", globals())
+get = make_get("optimizer")

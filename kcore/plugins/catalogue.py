@@ -1,0 +1,67 @@
+"""What kcore's first-party distributions provide, known to the core without any of them installed.
+
+This is how `kcore.layers.Conv2D` on a machine without kcore-layers-conv answers
+`pip install kcore-layers-conv` instead of "unknown name". A test keeps this table in step with the
+`kcore.provides` entry points of every first-party plugin.
+"""
+
+_CONV = ("Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose DepthwiseConv1D DepthwiseConv2D "
+         "SeparableConv1D SeparableConv2D MaxPooling1D MaxPooling2D MaxPooling3D AveragePooling1D "
+         "AveragePooling2D AveragePooling3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D "
+         "GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D ZeroPadding1D ZeroPadding2D "
+         "ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D UpSampling2D UpSampling3D "
+         "MaxPool1D MaxPool2D MaxPool3D AvgPool1D AvgPool2D AvgPool3D")
+
+_RECURRENT = ("SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell RNN StackedRNNCells Bidirectional "
+              "TimeDistributed ConvLSTM1D ConvLSTM2D")
+
+_CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D GaussianNoise "
+                "GaussianDropout Flatten Reshape Permute RepeatVector Embedding Masking BatchNormalization "
+                "LayerNormalization Lambda Identity Add Subtract Multiply Average Maximum Minimum Concatenate "
+                "Dot ReLU LeakyReLU ELU Softmax")
+
+_LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredLogarithmicError Huber "
+           "LogCosh BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy KLDivergence "
+           "Poisson Hinge SquaredHinge CategoricalHinge CosineSimilarity mse mae mape msle "
+           "mean_squared_error mean_absolute_error mean_absolute_percentage_error "
+           "mean_squared_logarithmic_error huber log_cosh binary_crossentropy categorical_crossentropy "
+           "sparse_categorical_crossentropy kl_divergence poisson hinge squared_hinge categorical_hinge "
+           "cosine_similarity")
+
+_OPTIMIZERS = "SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam sgd rmsprop adam adamw adagrad adadelta " \
+              "adamax nadam"
+
+_METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccuracy TopKCategoricalAccuracy "
+            "SparseTopKCategoricalAccuracy Mean Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
+            "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy")
+
+_CALLBACKS = ("Callback History ProgbarLogger EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger "
+              "TerminateOnNaN LambdaCallback ModelCheckpoint BackupAndRestore")
+
+_DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing california_housing"
+
+#: distribution -> kind -> names
+FIRST_PARTY = {
+    "kcore-backend-numpy": {"backend": "numpy"},
+    "kcore-backend-cupy": {"backend": "cupy"},
+    "kcore-layers-core": {"layer": _CORE_LAYERS},
+    "kcore-layers-conv": {"layer": _CONV},
+    "kcore-layers-recurrent": {"layer": _RECURRENT},
+    "kcore-losses": {"loss": _LOSSES},
+    "kcore-optimizers": {"optimizer": _OPTIMIZERS},
+    "kcore-metrics": {"metric": _METRICS},
+    "kcore-callbacks": {"callback": _CALLBACKS},
+    "kcore-datasets": {"dataset": _DATASETS},
+}
+
+
+def distribution_for(kind, name):
+    """The first-party distribution that provides `name` of `kind`, or None."""
+    for distribution, kinds in FIRST_PARTY.items():
+        if name in kinds.get(kind, "").split():
+            return distribution
+    return None
+
+
+def names(kind):
+    return sorted({n for kinds in FIRST_PARTY.values() for n in kinds.get(kind, "").split()})

@@ -1,0 +1,15 @@
+"""Utilities users expect from `keras.utils`."""
+
+import random as _python_random
+
+
+def set_random_seed(seed):
+    """Seed Python's `random`, NumPy's global generator and kcore's global seed, so that a whole run
+    (initial weights, shuffling, dropout) repeats exactly on the NumPy backend."""
+    import numpy
+
+    from kcore import random
+
+    _python_random.seed(seed)
+    numpy.random.seed(seed)
+    random.set_global_seed(seed)

@@ -1,0 +1,30 @@
+"""NumPy as kcore's array namespace."""
+
+import numpy as np
+
+from kcore.backend import Backend
+
+
+class NumpyBackend(Backend):
+    """Runs every kcore op with NumPy on the CPU.
+
+    Example:
+        >>> b = NumpyBackend()
+        >>> b.rng(0).standard_normal((2,), dtype="float32").dtype
+        dtype('float32')
+    """
+
+    name = "numpy"
+    xp = np
+
+    def device(self):
+        return "cpu"
+
+    def is_array(self, x):
+        return isinstance(x, (np.ndarray, np.generic))
+
+    def to_numpy(self, x):
+        return np.asarray(x)
+
+    def rng(self, seed):
+        return np.random.default_rng(seed)

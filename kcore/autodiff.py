@@ -41,6 +41,7 @@ class Node:
     __slots__ = ()
     __array_ufunc__ = None  # NumPy defers `ndarray + node` to our reflected methods
     edges = ()
+    symbolic = False  # True for KerasTensor: a placeholder in a functional model, with no value
 
     @property
     def shape(self):

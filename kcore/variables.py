@@ -32,13 +32,15 @@ class Variable(Node):
         array([[2., 3.]], dtype=float32)
     """
 
-    __slots__ = ("value", "name", "path", "trainable", "__weakref__")
+    __slots__ = ("value", "name", "path", "trainable", "regularizer", "constraint", "__weakref__")
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
         xp = backend.get().xp
         self.name = name or "variable"
         self.path = self.name
         self.trainable = bool(trainable)
+        self.regularizer = None  # set by Layer.add_weight; the layer's `losses` apply it
+        self.constraint = None  # set by Layer.add_weight; optimizers apply it after each update
         if isinstance(initializer, str):
             from kcore import initializers
 

@@ -99,13 +99,27 @@ def bind_kernels(plugins):
     if active.name is None or plugins._pluggy is None:
         return
     registry = plugins.registry
+    ops = registry.items("op")
+    for _, op in ops:  # rebuilt from the registry: a kernel from a forgotten plugin must not survive
+        op.kernels.clear()
     for kernel_name, kernel in registry.items("kernel"):
         backend_name, _, op_name = kernel_name.partition(".")
         op = registry.find("op", op_name)
         if op is not None:
             op.kernels[backend_name] = kernel
-    for _, op in registry.items("op"):
+    for _, op in ops:
         op.select(active.name)
+
+
+def reset(plugins=None):
+    """Forget the active backend, so the next op activates the configured one, and point the ops that
+    `plugins` (a PluginManager being forgotten) registered back at their own implementations.
+    Called by `kcore.plugins.reset()`; the backend and its kernels came from plugins it forgets."""
+    active.backend = active.name = active.xp = None
+    if plugins is not None and plugins._pluggy is not None:
+        for _, op in plugins.registry.items("op"):
+            op.kernels.clear()
+            op.select(None)
 
 
 def to_numpy(x):

@@ -11,6 +11,7 @@ Example:
 """
 
 from kcore import autodiff as _autodiff
+from kcore.ops import core as _core
 from kcore.ops.core import (
     arange,
     cast,
@@ -80,6 +81,7 @@ from kcore.ops.elementwise import (
     true_divide,
     where,
 )
+from kcore.ops.indexing import argsort, get_item, one_hot, slice, sort, take, take_along_axis, tril, triu
 from kcore.ops.op import Op, op, unbroadcast
 from kcore.ops.reductions import (
     all,
@@ -101,9 +103,27 @@ from kcore.ops.reductions import (
 )
 
 # ---- shape and indexing ops: kcore/ops/shape.py and kcore/ops/indexing.py ----
-# from kcore.ops.shape import (broadcast_to, concatenate, expand_dims, flip, moveaxis, pad, ravel, repeat,
-#                              reshape, split, squeeze, stack, swapaxes, tile, transpose, unstack)
-# from kcore.ops.indexing import argsort, get_item, one_hot, slice, sort, take, take_along_axis, tril, triu
+from kcore.ops.shape import (
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    flip,
+    moveaxis,
+    pad,
+    ravel,
+    repeat,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    swapaxes,
+    tile,
+    transpose,
+    unstack,
+)
+
+# Importing the submodule kcore.ops.shape bound it to this package's name `shape`: bind the function back.
+shape = _core.shape  # noqa: F811
 
 # ---- activations and linear algebra: kcore/ops/nn.py and kcore/ops/linalg.py ----
 # from kcore.ops.linalg import dot, einsum, matmul, norm, outer, tensordot

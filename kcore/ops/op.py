@@ -45,6 +45,12 @@ def _as_array(xp, x):
     return array.astype("int32", copy=False) if array.dtype.kind in "iu" else array
 
 
+def _symbolic(op, args, params):
+    from kcore.layers.symbolic import symbolic_op
+
+    return symbolic_op(op, args, params)
+
+
 class Op:
     """A differentiable operation, callable like a function. See the module docstring for the contract."""
 
@@ -71,6 +77,8 @@ class Op:
         for i in range(count):
             a = arrays[i]
             if isinstance(a, Node):
+                if a.symbolic:
+                    return _symbolic(self, args, params)
                 if recording.depth and a._tracked():
                     tracked.append((i, a))
                 arrays[i] = a.value

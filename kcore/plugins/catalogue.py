@@ -35,7 +35,7 @@ _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccura
             "SparseTopKCategoricalAccuracy Mean Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
             "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy")
 
-_CALLBACKS = ("Callback History ProgbarLogger EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger "
+_CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger "
               "TerminateOnNaN LambdaCallback ModelCheckpoint BackupAndRestore")
 
 _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing california_housing"

@@ -51,3 +51,13 @@ def kcore_op_cases():
     meta-test fails for any registered differentiable op that has no case, so an op cannot ship untested.
     The backend conformance suite reuses the same cases to compare a backend with the NumPy one.
     """
+
+
+@hookspec
+def kcore_layer_cases():
+    """Return the test cases (`kcore.testing.LayerCase`) for the layers this plugin registers.
+
+    Called only by test suites. kcore's conformance test builds each layer, checks its output shape against
+    shape inference, its config and weights round trips, its gradients (inputs and weights) against finite
+    differences, and its `training` flag; a meta-test fails for any registered layer class without a case.
+    """

@@ -157,6 +157,11 @@ class PluginManager:
 
     def get(self, kind, name, error=UnknownNameError):
         """The component `name` of `kind`, loading the plugin that provides it on first use."""
+        providers = self.providers(kind, name)
+        if len(providers) > 1:  # checked first: once one of them is loaded, the registry alone would not see it
+            labels = " and ".join(sorted(self.records()[d].label for d in providers))
+            raise DuplicateNameError(f"Two installed plugins provide the {kind} {name!r}: {labels}. "
+                                     f"Uninstall one of them (pip uninstall <name>).")
         obj = self.registry.find(kind, name) if self._pluggy is not None else None
         if obj is not None:
             return obj
@@ -164,11 +169,6 @@ class PluginManager:
             obj = self.hooks and self.registry.find(kind, name)
             if obj is not None:
                 return obj
-        providers = self.providers(kind, name)
-        if len(providers) > 1:
-            labels = " and ".join(self.records()[d].label for d in providers)
-            raise DuplicateNameError(f"Two installed plugins provide the {kind} {name!r}: {labels}. "
-                                     f"Uninstall one of them (pip uninstall <name>).")
         if providers:
             self.load(providers[0])
             obj = self.registry.find(kind, name)
@@ -225,13 +225,26 @@ def manager():
 
 
 def reset():
-    """Forget every loaded plugin and re-read the metadata on next use (for tests and plugin authors)."""
+    """Forget every loaded plugin and re-read the metadata on next use (for tests and plugin authors).
+
+    The active backend and the kernels bound to ops came from plugins, so they are forgotten too: the next op
+    activates the configured backend through the fresh manager.
+    """
     global _manager
-    _manager = None
+    previous, _manager = _manager, None
     for namespace, name in _cached:
         namespace.pop(name, None)
     _cached.clear()
+    from kcore import backend  # cheap: imports no plugin and not NumPy
+
+    backend.reset(previous)
     importlib.invalidate_caches()
+    # Before Python 3.12, importlib.invalidate_caches() leaves importlib.metadata's cache of directory listings
+    # alone; it is keyed by the folder's mtime, which does not change within one clock tick.
+    fast_path = getattr(importlib.metadata, "FastPath", None)
+    cache_clear = getattr(getattr(fast_path, "__new__", None), "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 def lookup_attribute(kind, name, namespace):

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from kcore.autodiff import GradientTape, Tensor
 from kcore.testing import strategies
 from kcore.testing.gradcheck import check_gradients, numeric_vjp
+from kcore.testing.layers import LayerCase, check_layer_case, collect_layer_cases
 
-__all__ = ["OpCase", "check_gradients", "check_op_case", "collect_op_cases", "numeric_vjp", "strategies"]
+__all__ = ["LayerCase", "OpCase", "check_gradients", "check_layer_case", "check_op_case", "collect_layer_cases",
+           "collect_op_cases", "numeric_vjp", "strategies"]
 
 
 @dataclasses.dataclass(frozen=True)

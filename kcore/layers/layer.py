@@ -1,0 +1,355 @@
+"""The Layer contract, with Keras 3's semantics.
+
+A layer validates its arguments in `__init__`, creates its weights in `build(input_shape)` through
+`add_weight` the first time it is called, computes in `call` with `kcore.ops` only, and returns its
+constructor arguments from `get_config`. Sublayers assigned as attributes (alone, or in lists, tuples and
+dicts) are tracked: their weights are the layer's weights.
+"""
+
+import inspect
+import warnings
+
+from kcore import config
+from kcore.autodiff import Node
+from kcore.errors import ConfigError, KcoreError, ShapeError
+from kcore.layers.symbolic import KerasTensor, any_symbolic, infer_output_spec, symbolic_call
+from kcore.utils import naming, tree
+from kcore.variables import Variable
+
+
+class _CallContext:
+    training = None  # the `training` flag of the outermost call, inherited by nested layers
+
+
+call_context = _CallContext()
+
+
+def _standardize_dtype(dtype):
+    if dtype is None:
+        return config.floatx()
+    if isinstance(dtype, dict):  # a Keras 3 DTypePolicy config
+        return dtype.get("config", {}).get("name", config.floatx())
+    return str(getattr(dtype, "name", dtype))
+
+
+def _shape_of(x):
+    return tuple(x.shape) if hasattr(x, "shape") else None
+
+
+def _unique(items):
+    seen, out = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return out
+
+
+class Layer:
+    """Base class of every layer. Subclasses implement `call`, and usually `build` and `get_config`.
+
+    Example:
+        >>> class Scale(Layer):
+        ...     def build(self, input_shape):
+        ...         self.scale = self.add_weight(shape=(input_shape[-1],), initializer=ones)
+        ...     def call(self, inputs):
+        ...         return inputs * self.scale
+    """
+
+    supports_masking = False
+    _call_takes_training = False
+    _call_takes_mask = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        parameters = inspect.signature(cls.call).parameters
+        cls._call_takes_training = "training" in parameters
+        cls._call_takes_mask = "mask" in parameters
+
+    def __init__(self, trainable=True, name=None, dtype=None, autocast=True, input_shape=None, input_dim=None,
+                 batch_input_shape=None, batch_size=None, **kwargs):
+        if kwargs:
+            raise ConfigError(f"{type(self).__name__}: unknown keyword argument(s) {sorted(kwargs)}. Check the "
+                              f"spelling against the layer's documentation.")
+        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        if not isinstance(self.name, str) or not self.name:
+            raise ConfigError(f"{type(self).__name__}: `name` must be a non-empty string. Received: {name!r}")
+        self.dtype = _standardize_dtype(dtype)
+        self.autocast = autocast
+        self.built = False
+        self._trainable = bool(trainable)
+        self._trainable_variables = []
+        self._non_trainable_variables = []
+        self._losses = []
+        self._inbound_nodes = []
+        self._build_shapes = None
+        self._batch_input_shape = self._legacy_input_shape(input_shape, input_dim, batch_input_shape, batch_size)
+
+    def _legacy_input_shape(self, input_shape, input_dim, batch_input_shape, batch_size):
+        if batch_input_shape is not None:
+            return tuple(batch_input_shape)
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        if input_shape is None:
+            return None
+        return (batch_size, *tuple(input_shape))
+
+    # -- weights ------------------------------------------------------------------------------------------
+
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", name=None):
+        """Create a weight of this layer (usually in `build`) and return its Variable."""
+        if isinstance(shape, str):  # Keras 2 order: add_weight(name, shape, initializer)
+            name, shape, initializer, dtype = shape, initializer, dtype, None
+        dtype = _standardize_dtype(dtype or self.dtype)
+        if shape is None:
+            raise ConfigError(f"Layer '{self.name}': add_weight({name!r}) needs a `shape`.")
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        if isinstance(initializer, str):
+            from kcore import initializers
+
+            initializer = initializers.get(initializer)
+        variable = Variable(initializer, shape=tuple(shape), dtype=dtype, trainable=trainable,
+                            name=name or "variable")
+        variable.path = f"{self.name}/{variable.name}"
+        if regularizer is not None:
+            from kcore import regularizers
+
+            variable.regularizer = regularizers.get(regularizer)
+        if constraint is not None:
+            from kcore import constraints
+
+            variable.constraint = constraints.get(constraint)
+        (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
+        return variable
+
+    def _sublayers(self):
+        """Layers held in attributes (alone, or in lists, tuples and dicts), in the order they were set."""
+        found = []
+        for value in vars(self).values():
+            if isinstance(value, Layer):
+                found.append(value)
+            elif isinstance(value, (list, tuple)):
+                found.extend(v for v in value if isinstance(v, Layer))
+            elif isinstance(value, dict):
+                found.extend(v for v in value.values() if isinstance(v, Layer))
+        return _unique(v for v in found if v is not self)
+
+    @property
+    def layers(self):
+        return self._sublayers()
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Freezing a layer freezes its weights and its sublayers (Keras 3 semantics)."""
+        self._trainable = bool(value)
+        for variable in self._trainable_variables:
+            variable.trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        own = self._trainable_variables + self._non_trainable_variables
+        return _unique(own + [w for layer in self._sublayers() for w in layer.weights])
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        own = [v for v in self._trainable_variables if v.trainable]
+        return _unique(own + [w for layer in self._sublayers() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
+
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        """The weights' values as a list of NumPy arrays (copies), in `weights` order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Set the weights from a list of arrays in `weights` order, checking count and shapes first."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ShapeError(f"Layer '{self.name}' has {len(own)} weights; set_weights received {len(weights)}. "
+                             f"Pass the list that get_weights() of an identical layer returns.")
+        for variable, value in zip(own, weights, strict=True):
+            if tuple(value.shape) != variable.shape:
+                raise ShapeError(f"Layer '{self.name}': weight {variable.path!r} has shape {variable.shape}; "
+                                 f"set_weights received shape {tuple(value.shape)}. No weight was changed.")
+        for variable, value in zip(own, weights, strict=True):
+            variable.assign(value)
+
+    def count_params(self):
+        if not self.built:
+            raise KcoreError(f"Layer '{self.name}' is not built yet, so it has no weights to count. Call it on "
+                             f"data, or build it with layer.build(input_shape), first.")
+        return sum(int(w.size) for w in self.weights)
+
+    # -- losses -------------------------------------------------------------------------------------------
+
+    def add_loss(self, loss):
+        """Add a loss term (a scalar computed in `call`) to be minimised with the model's loss."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """Regularisation terms of this layer's weights, plus what `call` added with `add_loss`."""
+        terms = [v.regularizer(v) for v in self._trainable_variables if v.regularizer is not None and v.trainable]
+        terms += self._losses
+        for layer in self._sublayers():
+            terms += layer.losses
+        return terms
+
+    def _clear_losses(self):
+        self._losses = []
+        for layer in self._sublayers():
+            layer._clear_losses()
+
+    # -- building and calling -----------------------------------------------------------------------------
+
+    def build(self, input_shape):
+        """Create the weights for inputs of `input_shape` (batch dimension first, possibly None)."""
+
+    def _build_once(self, input_shape):
+        self.build(input_shape)
+        self._build_shapes = input_shape
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The computation, on backend arrays, with `kcore.ops`."""
+        raise NotImplementedError(f"Layer '{self.name}' ({type(self).__name__}) does not implement call().")
+
+    def _autocast(self, x):
+        if isinstance(x, (list, tuple, dict)):
+            return tree.map_structure(self._autocast, x)
+        dtype = getattr(x, "dtype", None)
+        if dtype is None:
+            if isinstance(x, (int, float)):
+                return x
+            from kcore import ops
+
+            return ops.convert_to_tensor(x)
+        if getattr(dtype, "kind", None) == "f" and dtype != self.dtype:
+            from kcore import ops
+
+            return ops.cast(x, self.dtype)
+        return x
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            raise KcoreError(f"Layer '{self.name}' was called without inputs.")
+        inputs = args[0]
+        if type(inputs) is KerasTensor or any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
+            return symbolic_call(self, args, kwargs)
+        if not self.built:
+            self._build_once(tree.map_structure(_shape_of, inputs))
+        if self.autocast:
+            inputs = self._autocast(inputs)
+        if not self._call_takes_mask:
+            kwargs.pop("mask", None)
+        training = kwargs.get("training")
+        if not self._call_takes_training:
+            kwargs.pop("training", None)
+        elif training is None:
+            kwargs["training"] = call_context.training
+        if training is None:
+            return self.call(inputs, *args[1:], **kwargs)
+        previous, call_context.training = call_context.training, training
+        try:
+            return self.call(inputs, *args[1:], **kwargs)
+        finally:
+            call_context.training = previous
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for `input_shape`; by default found by running `call` on zeros."""
+        spec = self.compute_output_spec(tree.map_structure(
+            lambda s: KerasTensor(s, self.dtype), input_shape, ))
+        return tree.map_structure(lambda t: t.shape, spec)
+
+    def compute_output_spec(self, *args, **kwargs):
+        """KerasTensors describing the output of calling the layer on KerasTensors `args`."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = tree.map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else t, args[0])
+            output_shape = self.compute_output_shape(shapes)
+            if isinstance(output_shape, tuple) and all(d is None or isinstance(d, int) for d in output_shape):
+                return KerasTensor(output_shape, self.dtype)
+            return tree.map_structure(lambda s: KerasTensor(s, self.dtype), output_shape)
+        if self._call_takes_training and "training" not in kwargs:
+            kwargs = {**kwargs, "training": False}
+        return infer_output_spec(self.__call__, args, kwargs)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """The mask of the outputs: the input mask when the layer supports masking, else None."""
+        return previous_mask if self.supports_masking else None
+
+    # -- graph information --------------------------------------------------------------------------------
+
+    @property
+    def input(self):
+        return self._node_attribute("args")[0]
+
+    @property
+    def output(self):
+        return self._node_attribute("outputs")
+
+    def _node_attribute(self, attribute):
+        if not self._inbound_nodes:
+            raise KcoreError(f"Layer '{self.name}' has not been called on a symbolic input, so it has no "
+                             f"{attribute.rstrip('s')}. Use it in a functional model first.")
+        return getattr(self._inbound_nodes[0], attribute)
+
+    # -- configuration ------------------------------------------------------------------------------------
+
+    def get_config(self):
+        """The constructor arguments, as JSON-serialisable values; `from_config` rebuilds the layer."""
+        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config_["batch_input_shape"] = list(self._batch_input_shape)
+        return config_
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def get_build_config(self):
+        return {"input_shape": self._build_shapes} if self._build_shapes is not None else None
+
+    def build_from_config(self, build_config):
+        if build_config and build_config.get("input_shape") is not None and not self.built:
+            self._build_once(_to_tuples(build_config["input_shape"]))
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _to_tuples(shape):
+    """JSON lists back into shape tuples (a shape, or a list/dict of shapes)."""
+    if isinstance(shape, dict):
+        return {k: _to_tuples(v) for k, v in shape.items()}
+    if isinstance(shape, (list, tuple)) and all(d is None or isinstance(d, int) for d in shape):
+        return tuple(shape)
+    if isinstance(shape, (list, tuple)):
+        return [_to_tuples(s) for s in shape]
+    return shape
+
+
+def warn_legacy(old, new, stacklevel=3):
+    """A deprecation warning for a Keras 1/2 spelling that kcore still accepts."""
+    warnings.warn(f"`{old}` is a legacy spelling; use `{new}` instead.", DeprecationWarning, stacklevel=stacklevel)
+
+
+__all__ = ["Layer", "Node", "call_context", "warn_legacy"]

@@ -1,0 +1,148 @@
+"""The layer conformance test: what every layer, first-party or not, must satisfy."""
+
+import dataclasses
+
+import numpy as np
+
+from kcore.autodiff import GradientTape, Node
+from kcore.testing.gradcheck import check_gradients
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerCase:
+    """How to test one registered layer.
+
+    Args:
+        layer: the registered name, e.g. "Dense".
+        kwargs: constructor arguments.
+        input_shape: the input's shape with the batch dimension, or a list of shapes for several inputs.
+        low, high, away_from: the range of input values, and points (kinks) they keep away from.
+        integer_inputs: draw integers in [0, high) instead of floats (e.g. Embedding indices).
+        call_kwargs: extra arguments to each call (e.g. {"training": True} for a layer whose training path
+            is deterministic).
+        rtol, atol: tolerances of the gradient check.
+        deterministic_training: False for layers that draw random numbers in training (Dropout); their
+            training path is checked for shape only.
+    """
+
+    layer: str
+    kwargs: dict = dataclasses.field(default_factory=dict)
+    input_shape: tuple | list = (2, 3)
+    low: float = -2.0
+    high: float = 2.0
+    away_from: tuple = ()
+    integer_inputs: bool = False
+    call_kwargs: dict = dataclasses.field(default_factory=dict)
+    rtol: float = 1e-4
+    atol: float = 1e-6
+    deterministic_training: bool = True
+
+
+def make_inputs(case, seed=0, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    arrays = []
+    for shape in shapes:
+        if case.integer_inputs:
+            arrays.append(rng.integers(0, int(case.high), size=shape).astype("int32"))
+            continue
+        x = rng.uniform(case.low, case.high, size=shape)
+        for kink in case.away_from:  # a finite difference must not straddle a kink
+            near = np.abs(x - kink) < 0.05
+            x[near] = kink + np.where(x[near] >= kink, 0.1, -0.1)
+        arrays.append(x.astype(dtype))
+    return arrays if isinstance(case.input_shape, list) else arrays[0]
+
+
+def _numpy(x):
+    return np.asarray(x.value if isinstance(x, Node) else x)
+
+
+def check_layer_gradients(layer, inputs, call_kwargs, rtol, atol, name):
+    """The layer's VJPs w.r.t. its float inputs and every trainable weight, against finite differences."""
+    float_input = not isinstance(inputs, list) and inputs.dtype == np.float64
+    if float_input:
+        check_gradients(lambda x: layer(x, **call_kwargs), [inputs], rtol=rtol, atol=atol, name=f"{name} (input)")
+    weights = layer.trainable_weights
+    if not weights:
+        return
+    out = _numpy(layer(inputs, **call_kwargs))
+    cotangent = np.random.default_rng(1).standard_normal(out.shape)
+    with GradientTape() as tape:
+        traced = layer(inputs, **call_kwargs)
+    analytic = tape.gradient(traced, weights, output_gradients=cotangent, unconnected_gradients="zero")
+    eps = 1e-6
+    for variable, grad in zip(weights, analytic, strict=True):
+        numeric = np.zeros(variable.shape)
+        flat = variable.value.reshape(-1)
+        for i in range(flat.size):
+            saved = flat[i]
+            flat[i] = saved + eps
+            plus = np.sum(cotangent * _numpy(layer(inputs, **call_kwargs)))
+            flat[i] = saved - eps
+            minus = np.sum(cotangent * _numpy(layer(inputs, **call_kwargs)))
+            flat[i] = saved
+            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+        np.testing.assert_allclose(np.asarray(grad), numeric, rtol=rtol, atol=atol,
+                                   err_msg=f"{name}: gradient of weight {variable.path!r} disagrees with "
+                                           f"finite differences")
+
+
+def check_layer_case(case):
+    """Build, call, infer shapes, round-trip config and weights, check gradients and the training flag."""
+    from kcore.layers import Input
+    from kcore.plugins import manager
+
+    cls = manager().get("layer", case.layer)
+    name = f"{case.layer}({case.kwargs})"
+
+    # float32 by default, and float64 data is cast rather than upcasting the layer.
+    layer32 = cls(**case.kwargs)
+    out32 = _numpy(layer32(make_inputs(case, dtype="float64"), **case.call_kwargs))
+    if out32.dtype.kind == "f":
+        assert out32.dtype == np.float32, f"{name}: float32 layer returned {out32.dtype}"
+
+    # shape inference on symbolic inputs agrees with what a call returns
+    shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
+    dtype = "int32" if case.integer_inputs else "float32"
+    symbolic = [Input(batch_shape=(None, *s[1:]), dtype=dtype) for s in shapes]
+    symbolic_out = cls(**case.kwargs)(symbolic if isinstance(case.input_shape, list) else symbolic[0])
+    expected = (None, *out32.shape[1:])
+    assert tuple(symbolic_out.shape) == expected, (
+        f"{name}: shape inference gives {symbolic_out.shape}, a call gives {expected} (batch dimension aside)")
+
+    # float64 layer for the gradient check
+    layer = cls(**case.kwargs, dtype="float64")
+    inputs = make_inputs(case)
+    out = _numpy(layer(inputs, **case.call_kwargs))
+
+    # config round trip: same class, same config, same outputs with the same weights
+    clone = cls.from_config(layer.get_config())
+    assert clone.get_config() == layer.get_config(), f"{name}: config does not round-trip"
+    clone(inputs, **case.call_kwargs)
+    clone.set_weights(layer.get_weights())
+    if case.deterministic_training or not case.call_kwargs.get("training"):
+        np.testing.assert_allclose(_numpy(clone(inputs, **case.call_kwargs)), out, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{name}: from_config + set_weights does not reproduce the output")
+
+    # inference is deterministic
+    if type(layer)._call_takes_training:
+        first = _numpy(layer(inputs, training=False))
+        np.testing.assert_array_equal(first, _numpy(layer(inputs, training=False)),
+                                      err_msg=f"{name}: training=False is not deterministic")
+
+    if case.deterministic_training:
+        check_layer_gradients(layer, inputs, case.call_kwargs, case.rtol, case.atol, name)
+    else:
+        assert _numpy(layer(inputs, training=True)).shape == out.shape
+
+
+def collect_layer_cases():
+    """Every installed plugin's layer cases, by layer name (loads every plugin)."""
+    from kcore.plugins import manager
+
+    cases = {}
+    for plugin, plugin_cases in manager().call_each("kcore_layer_cases"):
+        for case in plugin_cases or ():
+            cases.setdefault(case.layer, []).append((plugin, case))
+    return cases

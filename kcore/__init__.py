@@ -14,8 +14,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset({
     "activations", "autodiff", "backend", "callbacks", "config", "constraints", "datasets", "errors",
-    "initializers", "layers", "losses", "metrics", "ops", "optimizers", "plugins", "random", "regularizers",
-    "testing", "utils", "variables",
+    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "plugins", "random",
+    "regularizers", "testing", "training", "utils", "variables",
 })
 _NAMES = {
     "Variable": "kcore.variables",
@@ -23,6 +23,10 @@ _NAMES = {
     "GradientTape": "kcore.autodiff",
     "value_and_grad": "kcore.autodiff",
     "KcoreError": "kcore.errors",
+    "Sequential": "kcore.models",
+    "Model": "kcore.models",
+    "Input": "kcore.layers",
+    "Layer": "kcore.layers",
 }
 
 

@@ -5,6 +5,8 @@ kcore-layers-recurrent).
 `pip install kcore-layers-conv`.
 """
 
+from kcore.layers.input_layer import Input, InputLayer
+from kcore.layers.layer import Layer
 from kcore.plugins.namespace import make_get, namespace_dir, namespace_getattr
 
 __getattr__ = namespace_getattr("layer", globals())

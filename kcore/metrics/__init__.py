@@ -3,6 +3,7 @@ found by name: `kcore.metrics.AUC`, `metrics=["accuracy"]`.
 """
 
 from kcore.metrics.metric import Metric
+from kcore.metrics.reduction import Mean, MeanMetricWrapper
 from kcore.plugins.namespace import make_get, namespace_dir, namespace_getattr
 
 __getattr__ = namespace_getattr("metric", globals())

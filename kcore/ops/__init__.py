@@ -126,10 +126,30 @@ from kcore.ops.shape import (
 shape = _core.shape  # noqa: F811
 
 # ---- activations and linear algebra: kcore/ops/nn.py and kcore/ops/linalg.py ----
-# from kcore.ops.linalg import dot, einsum, matmul, norm, outer, tensordot
-# from kcore.ops.nn import (binary_crossentropy, categorical_crossentropy, elu, gelu, hard_sigmoid, hard_silu,
-#                           hard_swish, leaky_relu, log_sigmoid, log_softmax, relu, relu6, selu, sigmoid, silu,
-#                           softmax, softplus, softsign, sparse_categorical_crossentropy, swish, tanh)
+from kcore.ops.linalg import dot, einsum, matmul, norm, outer, tensordot  # noqa: E402
+from kcore.ops.nn import (  # noqa: E402
+    binary_crossentropy,
+    categorical_crossentropy,
+    elu,
+    gelu,
+    hard_sigmoid,
+    hard_silu,
+    hard_swish,
+    leaky_relu,
+    log_sigmoid,
+    log_softmax,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    sparse_categorical_crossentropy,
+    swish,
+    tanh,
+)
 
 
 def __getattr__(name):

@@ -147,13 +147,21 @@ def argsort(xp, x, axis=-1):
     return xp.argsort(x, axis=axis)
 
 
+def _check_matrix(name, x):
+    if x.ndim < 1:
+        raise ShapeError(f"ops.{name} needs an input of rank 1 or more (a 1-D input is broadcast to a square "
+                         f"matrix); received a scalar of shape {tuple(x.shape)}.")
+
+
 @op
 def tril(xp, x, k=0):
     """`x` with the elements above the `k`-th diagonal of its last two axes zeroed."""
+    _check_matrix("tril", x)
     return xp.tril(x, k), (lambda g: unbroadcast(xp.tril(g, k), x),)
 
 
 @op
 def triu(xp, x, k=0):
     """`x` with the elements below the `k`-th diagonal of its last two axes zeroed."""
+    _check_matrix("triu", x)
     return xp.triu(x, k), (lambda g: unbroadcast(xp.triu(g, k), x),)

@@ -32,7 +32,7 @@ _OPTIMIZERS = "SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam sgd rmsprop 
               "adamax nadam"
 
 _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccuracy TopKCategoricalAccuracy "
-            "SparseTopKCategoricalAccuracy Mean Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
+            "SparseTopKCategoricalAccuracy Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
             "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy")
 
 _CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger "

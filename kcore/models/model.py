@@ -1,0 +1,57 @@
+"""`Model`: a Layer with a training loop. `Model(inputs, outputs)` makes a functional model; subclassing
+`Model` and writing `call` makes a subclassed one."""
+
+from kcore.layers.layer import Layer
+from kcore.models.summary import print_summary
+from kcore.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """Groups layers into an object with training (`compile`, `fit`) and inference (`predict`) features.
+
+    Example (subclassing):
+        >>> class TwoLayers(Model):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = layers.Dense(32, activation="relu")
+        ...         self.out = layers.Dense(10)
+        ...     def call(self, inputs):
+        ...         return self.out(self.hidden(inputs))
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or {"inputs", "outputs", "input", "output"} & set(kwargs)):
+            from kcore.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        Layer.__init__(self, **{k: kwargs[k] for k in ("name", "trainable", "dtype") if k in kwargs})
+        Trainer.__init__(self)
+
+    def build(self, input_shape):
+        """Build a subclassed model by running it once on placeholders of `input_shape`."""
+        if type(self).call is Model.call:
+            return
+        from kcore.layers.symbolic import KerasTensor
+        from kcore.utils import tree
+
+        placeholders = tree.map_structure(lambda s: KerasTensor((None, *tuple(s)[1:]), self.dtype), input_shape)
+        self.built = True  # so that the symbolic call below runs `call` instead of building again
+        self.compute_output_spec(placeholders)
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False):
+        """Print the Keras table of layers, output shapes and parameter counts."""
+        print_summary(self, line_length=line_length, print_fn=print_fn, show_trainable=show_trainable)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        from kcore.errors import UnknownNameError
+
+        raise UnknownNameError(f"Model '{self.name}' has no layer named {name!r}. Its layers: "
+                               f"{[layer.name for layer in self.layers]}.")

@@ -1,0 +1,288 @@
+"""The training loop every Model has: compile, fit, evaluate, predict and their on-batch forms.
+
+A step is `train_step(data)`: a forward pass under a GradientTape, the compiled loss (plus the layers'
+regularisation losses), gradients for the trainable variables, one optimizer update, then the metrics.
+Subclasses may override `train_step`, `test_step`, `predict_step` or `compute_loss`, as in Keras.
+"""
+
+import warnings
+
+import numpy as np
+
+from kcore import backend
+from kcore.autodiff import GradientTape, Node
+from kcore.callbacks.callback import CallbackList, History, ProgbarLogger
+from kcore.errors import ConfigError, KcoreError
+from kcore.metrics.reduction import Mean
+from kcore.training.compile_utils import CompiledLoss, CompiledMetrics
+from kcore.training.data import ArrayData, make_data, unpack
+from kcore.utils import tree
+
+
+def _plain(x):
+    return x.value if isinstance(x, Node) else x
+
+
+def _float(x):
+    return float(backend.to_numpy(_plain(x)))
+
+
+def _legacy(kwargs, old, new, values):
+    if old in kwargs:
+        warnings.warn(f"`{old}` is a legacy spelling; use `{new}` instead.", DeprecationWarning, stacklevel=4)
+        values[new] = kwargs.pop(old)
+
+
+class Trainer:
+    """The training-loop half of `Model`."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.stop_training = False
+        self.history = None
+        self._compiled_loss = None
+        self._compiled_metrics = None
+        self._loss_tracker = None
+        self._compile_config = None
+        self._trainable_cache = None
+        self._in_fit = False
+
+    # -- compile ------------------------------------------------------------------------------------------
+
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Set the optimizer, the loss (one per output, or a dict by output name) and the metrics."""
+        from kcore import optimizers
+        from kcore.optimizers.optimizer import Optimizer
+
+        if kwargs:
+            raise ConfigError(f"compile(): unknown argument(s) {sorted(kwargs)}.")
+        resolved = optimizers.get(optimizer)
+        if not isinstance(resolved, Optimizer):
+            raise ConfigError(f"compile(): `optimizer` must be an optimizer name such as 'adam' or an Optimizer "
+                              f"instance; received {optimizer!r}.")
+        self.optimizer = resolved
+        names = self.output_names
+        self._compiled_loss = CompiledLoss(loss, loss_weights, names)
+        self._compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names)
+        self._loss_tracker = Mean(name="loss")
+        self._output_loss_trackers = [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
+        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+                                "metrics": metrics, "weighted_metrics": weighted_metrics}
+        self.compiled = True
+
+    @property
+    def output_names(self):
+        outputs = getattr(self, "_outputs_struct", None)
+        if isinstance(outputs, dict):
+            return sorted(outputs)
+        if outputs is not None:
+            return [t.history[0].name for t in tree.flatten(outputs)]
+        layers = getattr(self, "_stack", None)
+        return [layers[-1].name] if layers else ["output"]
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise KcoreError(f"You must call compile() before {method}(), e.g. model.compile(optimizer='adam', "
+                             f"loss='sparse_categorical_crossentropy', metrics=['accuracy']).")
+
+    @property
+    def metrics(self):
+        found = [self._loss_tracker] if self._loss_tracker is not None else []
+        found += self._output_loss_trackers if self.compiled else []
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            found += [m for _, m, _ in self._compiled_metrics.metrics]
+        return found
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    # -- steps --------------------------------------------------------------------------------------------
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss of `y_pred` against `y`, plus every regularisation and `add_loss` term."""
+        from kcore import ops
+
+        total, parts = self._compiled_loss(y, y_pred, sample_weight)
+        self._last_output_losses = parts
+        for term in self.losses:
+            total = term if total is None else ops.add(total, term)
+        return total
+
+    def _update_metrics(self, x, y, y_pred, sample_weight, loss):
+        batch = len(tree.flatten(x)[0])
+        self._loss_tracker.update_state(_plain(loss), sample_weight=batch)
+        for tracker, part in zip(self._output_loss_trackers, self._last_output_losses, strict=False):
+            if part is not None:
+                tracker.update_state(_plain(part), sample_weight=batch)
+        self._compiled_metrics.update_state(y, tree.map_structure(_plain, y_pred), sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        logs = {self._loss_tracker.name: _float(self._loss_tracker.result())}
+        for tracker in self._output_loss_trackers:
+            logs[tracker.name] = _float(tracker.result())
+        for name, value in self._compiled_metrics.results():
+            logs[name] = _float(value)
+        return logs
+
+    def train_step(self, data):
+        x, y, sample_weight = data
+        with GradientTape() as tape:
+            self._clear_losses()
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        if self._trainable_cache is None:
+            self._trainable_cache = self.trainable_variables
+        variables = self._trainable_cache
+        self.optimizer.apply(tape.gradient(loss, variables), variables)
+        return self._update_metrics(x, y, y_pred, sample_weight, loss)
+
+    def test_step(self, data):
+        x, y, sample_weight = data
+        self._clear_losses()
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        return self._update_metrics(x, y, y_pred, sample_weight, loss)
+
+    def predict_step(self, data):
+        x, _, _ = unpack(data)
+        return self(x, training=False)
+
+    # -- loops --------------------------------------------------------------------------------------------
+
+    def _callbacks(self, callbacks, verbose, epochs, steps):
+        if isinstance(callbacks, CallbackList):
+            return callbacks
+        listed = list(callbacks or [])
+        if verbose and not any(isinstance(cb, ProgbarLogger) for cb in listed):
+            listed.insert(0, ProgbarLogger())
+        if not any(isinstance(cb, History) for cb in listed):
+            listed.append(History())
+        return CallbackList(listed, model=self, epochs=epochs, steps=steps, verbose=verbose)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
+        """Train for `epochs` epochs; return the `History` (`history.history` maps metric names to values)."""
+        legacy = {}
+        _legacy(kwargs, "nb_epoch", "epochs", legacy)
+        epochs = legacy.get("epochs", epochs)
+        if kwargs:
+            raise ConfigError(f"fit(): unknown argument(s) {sorted(kwargs)}.")
+        self._assert_compiled("fit")
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ConfigError(f"fit(): `epochs` must be a positive int. Received: epochs={epochs!r}")
+        data = make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight)
+        validation = None
+        if validation_split and validation_data is not None:
+            raise ConfigError("fit(): pass either validation_split or validation_data, not both "
+                              f"(received validation_split={validation_split}).")
+        if validation_split:
+            if not isinstance(data, ArrayData):
+                raise ConfigError("fit(): validation_split works with arrays only; for a generator or PyDataset "
+                                  "pass validation_data instead.")
+            data, validation = data.split(validation_split)
+        elif validation_data is not None:
+            vx, vy, vsw = unpack(validation_data) if isinstance(validation_data, tuple) else (
+                validation_data, None, None)
+            validation = make_data(vx, vy, vsw, validation_batch_size or batch_size, validation_steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = self._callbacks(callbacks, verbose, epochs, data.steps)
+        self.stop_training, self._in_fit, self._trainable_cache = False, True, None
+        epoch_logs = {}
+        try:
+            callbacks.on_train_begin()
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callbacks.on_epoch_begin(epoch)
+                for step, batch in enumerate(data.batches(epoch)):
+                    callbacks.on_train_batch_begin(step)
+                    logs = self.train_step(batch)
+                    callbacks.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                data.on_epoch_end()
+                epoch_logs = self.get_metrics_result()
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self.evaluate(_data=validation, verbose=0, callbacks=callbacks, return_dict=True)
+                    epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+                callbacks.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training:
+                    break
+            callbacks.on_train_end(epoch_logs)
+        finally:
+            self._in_fit = False
+        return self.history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """The loss and metrics on the given data: a float, a list [loss, *metrics], or a dict."""
+        data = kwargs.pop("_data", None)
+        if kwargs:
+            raise ConfigError(f"evaluate(): unknown argument(s) {sorted(kwargs)}.")
+        self._assert_compiled("evaluate")
+        if data is None:
+            data = make_data(x, y, sample_weight, batch_size, steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = self._callbacks(callbacks, verbose, 1, getattr(data, "steps", None))
+        self.reset_metrics()
+        callbacks.on_test_begin()
+        logs = {}
+        for step, batch in enumerate(data.batches()):
+            callbacks.on_test_batch_begin(step)
+            logs = self.test_step(batch)
+            callbacks.on_test_batch_end(step, logs)
+        logs = self.get_metrics_result()
+        callbacks.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs for `x`, batch by batch, as NumPy arrays."""
+        data = make_data(x, None, None, batch_size, steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = self._callbacks(callbacks, verbose, 1, getattr(data, "steps", None))
+        callbacks.on_predict_begin()
+        batches = []
+        for step, batch in enumerate(data.batches()):
+            callbacks.on_predict_batch_begin(step)
+            batches.append(tree.map_structure(lambda t: backend.to_numpy(_plain(t)), self.predict_step(batch)))
+            callbacks.on_predict_batch_end(step, {"outputs": batches[-1]})
+        callbacks.on_predict_end()
+        if not batches:
+            raise KcoreError("predict(): the data produced no batch.")
+        leaves = [tree.flatten(b) for b in batches]
+        joined = [np.concatenate([b[i] for b in leaves]) for i in range(len(leaves[0]))]
+        return tree.pack_sequence_as(batches[0], joined)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One optimizer step on one batch; returns the loss (and metrics) accumulated since the last reset."""
+        self._assert_compiled("train_on_batch")
+        data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]), class_weight=class_weight)
+        self._trainable_cache = None
+        logs = self.train_step(next(data.batches()))
+        values = list(logs.values())
+        return logs if return_dict else values[0] if len(values) == 1 else values
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]))
+        self.reset_metrics()
+        logs = self.test_step(next(data.batches()))
+        values = list(logs.values())
+        return logs if return_dict else values[0] if len(values) == 1 else values
+
+    def predict_on_batch(self, x):
+        return tree.map_structure(lambda t: backend.to_numpy(_plain(t)), self(x, training=False))
+
+    def get_compile_config(self):
+        return self._compile_config

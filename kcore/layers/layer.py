@@ -276,18 +276,14 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """The output shape for `input_shape`; by default found by running `call` on zeros."""
-        spec = self.compute_output_spec(tree.map_structure(
-            lambda s: KerasTensor(s, self.dtype), input_shape, ))
+        spec = self.compute_output_spec(tree.map_shapes(lambda s: KerasTensor(s, self.dtype), input_shape))
         return tree.map_structure(lambda t: t.shape, spec)
 
     def compute_output_spec(self, *args, **kwargs):
         """KerasTensors describing the output of calling the layer on KerasTensors `args`."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             shapes = tree.map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else t, args[0])
-            output_shape = self.compute_output_shape(shapes)
-            if isinstance(output_shape, tuple) and all(d is None or isinstance(d, int) for d in output_shape):
-                return KerasTensor(output_shape, self.dtype)
-            return tree.map_structure(lambda s: KerasTensor(s, self.dtype), output_shape)
+            return tree.map_shapes(lambda s: KerasTensor(s, self.dtype), self.compute_output_shape(shapes))
         if self._call_takes_training and "training" not in kwargs:
             kwargs = {**kwargs, "training": False}
         return infer_output_spec(self.__call__, args, kwargs)

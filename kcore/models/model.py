@@ -37,7 +37,7 @@ class Model(Trainer, Layer):
         from kcore.layers.symbolic import KerasTensor
         from kcore.utils import tree
 
-        placeholders = tree.map_structure(lambda s: KerasTensor((None, *tuple(s)[1:]), self.dtype), input_shape)
+        placeholders = tree.map_shapes(lambda s: KerasTensor((None, *s[1:]), self.dtype), input_shape)
         self.built = True  # so that the symbolic call below runs `call` instead of building again
         self.compute_output_spec(placeholders)
 

@@ -10,6 +10,7 @@ import operator
 
 from kcore.autodiff import Node
 from kcore.errors import ConfigError, GradientError, OpIndexError, ShapeError
+from kcore.ops.indexing import get_item
 from kcore.ops.op import Op, normalize_axis, op, unbroadcast
 
 _ALL = slice(None)
@@ -40,11 +41,11 @@ class _SequenceOp(Op):
         if args and type(args[0]) in (list, tuple):
             extra = args[1:]
             if len(extra) > len(self.static):
-                raise TypeError(f"ops.{self.name} takes the list of arrays and at most {len(self.static)} more "
-                                f"positional arguments {self.static}; received {len(extra)}.")
+                raise ConfigError(f"ops.{self.name} takes the list of arrays and at most {len(self.static)} more "
+                                  f"positional arguments {self.static}; received {len(extra)}.")
             for key, value in zip(self.static, extra, strict=False):
                 if key in params:
-                    raise TypeError(f"ops.{self.name} got two values for the argument {key!r}.")
+                    raise ConfigError(f"ops.{self.name} got two values for the argument {key!r}.")
                 params[key] = value
             args = tuple(args[0])
         return super().__call__(*args, **params)
@@ -153,14 +154,14 @@ def repeat(xp, x, repeats, axis=None):
 def concatenate(xp, *xs, axis=0):
     """Join a list of arrays along `axis` (None: flatten them first), as `concatenate([x, y], axis=0)`."""
     out = xp.concatenate(xs, axis=axis)
-    if axis is None:
-        sizes, along, shape = [x.size for x in xs], 0, lambda g, x: g.reshape(x.shape)
-    else:
-        along = normalize_axis(axis, out.ndim)[0]
-        sizes, shape = [x.shape[along] for x in xs], lambda g, x: g
+    along = 0 if axis is None else normalize_axis(axis, out.ndim)[0]
+    sizes = [x.size if axis is None else x.shape[along] for x in xs]
     ends = [sum(sizes[: i + 1]) for i in range(len(sizes))]
-    return out, tuple((lambda g, x=x, lo=end - n, hi=end: shape(g[_along(along, slice(lo, hi))], x))
-                      for x, n, end in zip(xs, sizes, ends, strict=True))
+
+    def vjp(lo, hi, shape):  # the input's part of the gradient, a view (reshaped back if axis is None)
+        return lambda g: g[_along(along, slice(lo, hi))].reshape(shape)
+
+    return out, tuple(vjp(end - n, end, x.shape) for x, n, end in zip(xs, sizes, ends, strict=True))
 
 
 @_sequence_op
@@ -186,6 +187,13 @@ def _axis_of(name, x, axis):
     return along % ndim
 
 
+def _length(name, x, axis, along):
+    if x.shape[along] is None:
+        raise ShapeError(f"ops.{name}: axis {axis} of the input of shape {tuple(x.shape)} has an unknown length; "
+                         f"{name} needs it known.")
+    return x.shape[along]
+
+
 def _array(x):
     if isinstance(x, Node) or hasattr(x, "shape"):
         return x
@@ -197,13 +205,10 @@ def _array(x):
 def split(x, indices_or_sections, axis=0):
     """Split `x` along `axis` into equal sections (an int that must divide the axis) or at the given indices,
     as NumPy does; returns a list of arrays (Tensors under a tape, each with its gradient)."""
-    from kcore.ops.indexing import get_item
-
     x = _array(x)
     along = _axis_of("split", x, axis)
-    n = x.shape[along]
     if isinstance(indices_or_sections, int) or getattr(indices_or_sections, "ndim", 1) == 0:
-        sections = int(indices_or_sections)
+        n, sections = _length("split", x, axis, along), int(indices_or_sections)
         if sections <= 0 or n % sections:
             raise ShapeError(f"ops.split cannot cut axis {axis} (length {n}) of an input of shape "
                              f"{tuple(x.shape)} into {sections} equal sections. Pass a number of sections "
@@ -218,11 +223,9 @@ def split(x, indices_or_sections, axis=0):
 def unstack(x, num=None, axis=0):
     """The slices of `x` along `axis`, as a list of arrays one rank lower; `num`, if given, must equal the
     length of that axis."""
-    from kcore.ops.indexing import get_item
-
     x = _array(x)
     along = _axis_of("unstack", x, axis)
-    n = x.shape[along]
+    n = _length("unstack", x, axis, along)
     if num is not None and num != n:
         raise ShapeError(f"ops.unstack: num={num} does not match axis {axis} of an input of shape "
                          f"{tuple(x.shape)}, whose length is {n}.")

@@ -37,3 +37,16 @@ def pack_sequence_as(structure, leaves):
         return next(leaves)
 
     return rebuild(structure)
+
+
+def is_shape(x):
+    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, int) for d in x)
+
+
+def map_shapes(fn, shapes):
+    """`fn` applied to each shape in `shapes` (a shape, or a list/tuple/dict of shapes)."""
+    if is_shape(shapes):
+        return fn(tuple(shapes))
+    if isinstance(shapes, dict):
+        return {key: map_shapes(fn, value) for key, value in shapes.items()}
+    return type(shapes)(map_shapes(fn, s) for s in shapes)

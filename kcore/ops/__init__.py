@@ -11,7 +11,6 @@ Example:
 """
 
 from kcore import autodiff as _autodiff
-from kcore.ops import core as _core
 from kcore.ops.core import (
     arange,
     cast,
@@ -82,28 +81,10 @@ from kcore.ops.elementwise import (
     where,
 )
 from kcore.ops.indexing import argsort, get_item, one_hot, slice, sort, take, take_along_axis, tril, triu
-from kcore.ops.op import Op, op, unbroadcast
-from kcore.ops.reductions import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    cumprod,
-    cumsum,
-    logsumexp,
-    max,
-    mean,
-    min,
-    prod,
-    std,
-    sum,
-    var,
-)
 
-# ---- shape and indexing ops: kcore/ops/shape.py and kcore/ops/indexing.py ----
-from kcore.ops.shape import (
+# Importing the submodule kcore.ops.shape bound it to this package's name `shape`: bind the function back.
+from kcore.ops.linalg import dot, einsum, matmul, norm, outer, tensordot
+from kcore.ops.manipulation import (
     broadcast_to,
     concatenate,
     expand_dims,
@@ -121,13 +102,7 @@ from kcore.ops.shape import (
     transpose,
     unstack,
 )
-
-# Importing the submodule kcore.ops.shape bound it to this package's name `shape`: bind the function back.
-shape = _core.shape  # noqa: F811
-
-# ---- activations and linear algebra: kcore/ops/nn.py and kcore/ops/linalg.py ----
-from kcore.ops.linalg import dot, einsum, matmul, norm, outer, tensordot  # noqa: E402
-from kcore.ops.nn import (  # noqa: E402
+from kcore.ops.nn import (
     binary_crossentropy,
     categorical_crossentropy,
     elu,
@@ -149,6 +124,25 @@ from kcore.ops.nn import (  # noqa: E402
     sparse_categorical_crossentropy,
     swish,
     tanh,
+)
+from kcore.ops.op import Op, op, unbroadcast
+from kcore.ops.reductions import (
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    cumprod,
+    cumsum,
+    logsumexp,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
 )
 
 

@@ -51,7 +51,7 @@ def get_item(xp, x, key):
     if isinstance(key, tuple):
         parts = [_key_part(xp, part) for part in key]
         key = tuple(part for part, _ in parts)
-        repeats = builtins.any(gathers for _, gathers in parts)
+        repeats = any(gathers for _, gathers in parts)
     else:
         key, repeats = _key_part(xp, key)
     return x[key], (lambda g: _scatter(xp, x, key, g, repeats),)
@@ -121,7 +121,7 @@ def slice(xp, inputs, start_indices, shape):
         raise ShapeError(f"ops.slice: an input of shape {dims} needs one start index and one size per axis; "
                          f"received start_indices={tuple(starts)} and shape={tuple(sizes)}.")
     sizes = [n if n != -1 else dim - s for s, n, dim in zip(starts, sizes, dims, strict=True)]
-    if builtins.any(s < 0 or n < 0 or s + n > dim for s, n, dim in zip(starts, sizes, dims, strict=True)):
+    if any(s < 0 or n < 0 or s + n > dim for s, n, dim in zip(starts, sizes, dims, strict=True)):
         raise ShapeError(f"ops.slice: a block of shape {tuple(sizes)} at {tuple(starts)} does not fit in an input "
                          f"of shape {dims}.")
     key = tuple(builtins.slice(s, s + n) for s, n in zip(starts, sizes, strict=True))

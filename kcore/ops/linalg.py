@@ -5,6 +5,7 @@ import math
 import string
 
 from kcore import config
+from kcore.errors import ConfigError, ShapeError
 from kcore.ops.op import is_float, normalize_axis, op, unbroadcast
 
 # -- matrix products --------------------------------------------------------------------------------------
@@ -80,12 +81,12 @@ def _tensordot_vjps(xp, a, b, a_axes, b_axes):
 def _tensordot_axes(axes, a_ndim, b_ndim):
     if isinstance(axes, int):
         if not 0 <= axes <= min(a_ndim, b_ndim):
-            raise ValueError(f"axes={axes} must be in [0, {min(a_ndim, b_ndim)}] for operands of ranks "
-                             f"{a_ndim} and {b_ndim}")
+            raise ShapeError(f"ops.tensordot: axes={axes} must be in [0, {min(a_ndim, b_ndim)}] for operands of "
+                             f"ranks {a_ndim} and {b_ndim}")
         return list(range(a_ndim - axes, a_ndim)), list(range(axes))
     a_axes, b_axes = ([v] if isinstance(v, int) else list(v) for v in axes)
     if len(a_axes) != len(b_axes):
-        raise ValueError(f"axes={axes!r} must name as many axes of x1 as of x2")
+        raise ShapeError(f"ops.tensordot: axes={axes!r} must name as many axes of x1 as of x2")
     return [v % a_ndim for v in a_axes], [v % b_ndim for v in b_axes]
 
 
@@ -197,8 +198,9 @@ def einsum(xp, subscripts, *operands):
 # -- norms ------------------------------------------------------------------------------------------------
 
 
-def _share(hits, axis):
-    """Ties of a max or min share its gradient equally."""
+def _share(hits, axis, dtype):
+    """Ties of a max or min share its gradient equally (in `dtype`: a bool array / its count is float64)."""
+    hits = hits.astype(dtype)
     return hits / hits.sum(axis=axis, keepdims=True)
 
 
@@ -208,13 +210,13 @@ def _vector_norm(xp, x, ord, axes):
         kept = xp.sqrt(xp.sum(x * x, axis=axes, keepdims=True))
         return kept, lambda g: g * x / xp.where(kept > 0, kept, 1)  # the zero vector: gradient 0
     if isinstance(ord, str):
-        raise ValueError(f"ord={ord!r} is not a vector norm order")
+        raise ConfigError(f"ops.norm: ord={ord!r} is not a vector norm order; use a number, inf or -inf")
     magnitude = xp.absolute(x)
     if ord == 1:
         return xp.sum(magnitude, axis=axes, keepdims=True), lambda g: g * xp.sign(x)
     if ord == math.inf or ord == -math.inf:
         kept = (xp.max if ord > 0 else xp.min)(magnitude, axis=axes, keepdims=True)
-        return kept, lambda g: g * xp.sign(x) * _share(magnitude == kept, axes)
+        return kept, lambda g: g * xp.sign(x) * _share(magnitude == kept, axes, x.dtype)
     if ord == 0:  # how many are nonzero: piecewise constant
         return xp.sum(x != 0, axis=axes, keepdims=True).astype(x.dtype), lambda g: xp.zeros_like(x)
     kept = xp.sum(magnitude ** ord, axis=axes, keepdims=True) ** (1 / ord)
@@ -229,18 +231,22 @@ def _matrix_norm(xp, x, ord, rows, cols):
         inner, outer = (rows, cols) if ord in (1, -1) else (cols, rows)
         sums = xp.sum(xp.absolute(x), axis=inner, keepdims=True)
         kept = (xp.max if ord > 0 else xp.min)(sums, axis=outer, keepdims=True)
-        return kept, lambda g: g * xp.sign(x) * _share(sums == kept, outer)
-    if ord in (2, -2, "nuc"):  # from the singular values: d sigma_i = u_i v_i^T
-        u, s, vh = xp.linalg.svd(xp.moveaxis(x, (rows, cols), (-2, -1)), full_matrices=False)
-        if ord == "nuc":
-            value = xp.sum(s, axis=-1)
-        else:
-            pick = slice(0, 1) if ord == 2 else slice(-1, None)
-            value, u, vh = s[..., pick][..., 0], u[..., :, pick], vh[..., pick, :]
+        return kept, lambda g: g * xp.sign(x) * _share(sums == kept, outer, x.dtype)
+    if ord in (2, -2, "nuc"):  # from the singular values, d sigma_i = u_i v_i^T: the vectors only for the VJP
+        y = xp.moveaxis(x, (rows, cols), (-2, -1))
+        singular = xp.linalg.svd(y, compute_uv=False)
+        pick = slice(None) if ord == "nuc" else slice(0, 1) if ord == 2 else slice(-1, None)
+        value = xp.sum(singular[..., pick], axis=-1)
         kept = value.reshape(tuple(1 if i in (rows, cols) else n for i, n in enumerate(x.shape)))
-        return kept, lambda g: xp.moveaxis(xp.matmul(u, vh) * xp.moveaxis(g, (rows, cols), (-2, -1)),
-                                           (-2, -1), (rows, cols))
-    raise ValueError(f"ord={ord!r} is not a matrix norm order; use None, 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
+
+        def vjp(g):
+            u, _, vh = xp.linalg.svd(y, full_matrices=False)
+            grad = xp.matmul(u[..., :, pick], vh[..., pick, :]) * xp.moveaxis(g, (rows, cols), (-2, -1))
+            return xp.moveaxis(grad, (-2, -1), (rows, cols))
+
+        return kept, vjp
+    raise ConfigError(f"ops.norm: ord={ord!r} is not a matrix norm order; use None, 'fro', 'nuc', 1, -1, 2, -2, "
+                      f"inf or -inf")
 
 
 @op
@@ -251,12 +257,14 @@ def norm(xp, x, ord=None, axis=None, keepdims=False):
         x = xp.asarray(x).astype(config.floatx())
     if axis is None:
         if ord is not None and x.ndim not in (1, 2):
-            raise ValueError(f"with axis=None and ord={ord!r}, x must be 1-D or 2-D; it has rank {x.ndim}")
+            raise ShapeError(f"ops.norm: with axis=None and ord={ord!r}, x must be 1-D or 2-D; received shape "
+                             f"{tuple(x.shape)}. Pass `axis`.")
         axes = tuple(range(x.ndim))
     else:
         axes = normalize_axis(axis, x.ndim)
         if len(axes) not in (1, 2) or len(set(axes)) != len(axes):
-            raise ValueError(f"axis={axis!r} must be an int (a vector norm) or two distinct axes (a matrix norm)")
+            raise ShapeError(f"ops.norm: axis={axis!r} must be an int (a vector norm) or two distinct axes (a matrix "
+                             f"norm) of x, of shape {tuple(x.shape)}")
     if len(axes) == 2 and ord is not None:
         kept, vjp = _matrix_norm(xp, x, ord, *axes)
     else:

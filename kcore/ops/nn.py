@@ -107,7 +107,8 @@ def sigmoid(xp, x):
 def hard_sigmoid(xp, x):
     """relu6(x + 3) / 6, as Keras 3 defines it."""
     x = _float(xp, x)
-    return xp.clip((x + 3) / 6, 0, 1), (lambda g: g * (((x > -3) & (x < 3)) / 6),)
+    # the gradient multiplies g by the mask before dividing: a bool array / 6 would be float64
+    return xp.clip((x + 3) / 6, 0, 1), (lambda g: g * ((x > -3) & (x < 3)) / 6,)
 
 
 @op
@@ -115,7 +116,7 @@ def hard_silu(xp, x):
     """x * hard_sigmoid(x)."""
     x = _float(xp, x)
     gate = xp.clip((x + 3) / 6, 0, 1)
-    return x * gate, (lambda g: g * (gate + x * (((x > -3) & (x < 3)) / 6)),)
+    return x * gate, (lambda g: g * (gate + x * ((x > -3) & (x < 3)) / 6),)
 
 
 hard_swish = hard_silu
@@ -163,7 +164,7 @@ def log_sigmoid(xp, x):
 def softmax(xp, x, axis=-1):
     x = _float(xp, x)
     out = x - xp.max(x, axis=axis, keepdims=True)  # the one full-size allocation; the rest is in place
-    xp.exp(out, out=out)
+    out = xp.exp(out, out=out) if out.ndim else xp.exp(out)  # (NumPy gives a scalar, not an array, for 0-d)
     out /= xp.sum(out, axis=axis, keepdims=True)
 
     def vjp(g):
@@ -210,7 +211,7 @@ def _as_target(target, output):
 def categorical_crossentropy(xp, target, output, from_logits=False, axis=-1):
     """-sum(target * log(p), axis), with p = softmax(output) for logits, else output renormalised to sum to 1
     over `axis` and clipped to [epsilon, 1 - epsilon] (as Keras does)."""
-    output = _float(xp, output)
+    output, target = _float(xp, output), xp.asarray(target)
     _same_shape("categorical_crossentropy", target, output)
     axis = _class_axis("categorical_crossentropy", output, axis)
     float_target = target.dtype.kind == "f"
@@ -237,7 +238,6 @@ def categorical_crossentropy(xp, target, output, from_logits=False, axis=-1):
     xp.clip(p, eps, 1 - eps, out=p)  # p is ours: clip in place
     log_p = xp.log(p)
     loss = -xp.sum(target * log_p, axis=axis)
-
 
     def d_prob_output(g):
         # w = g * dL/dp where p was not clipped (0 where it was); through p = output / total,
@@ -287,7 +287,7 @@ def sparse_categorical_crossentropy(xp, target, output, from_logits=False, axis=
     is logsumexp(output) - output[label], with gradient softmax(output) - one_hot(label), never forming
     log(softmax) over all classes."""
     name = "sparse_categorical_crossentropy"
-    output = _float(xp, output)
+    output, target = _float(xp, output), xp.asarray(target)
     axis = _class_axis(name, output, axis)
     labels = _sparse_labels(name, target, output, axis)
     index = _label_index(xp, labels)
@@ -327,7 +327,7 @@ def sparse_categorical_crossentropy(xp, target, output, from_logits=False, axis=
 def binary_crossentropy(xp, target, output, from_logits=False):
     """Elementwise -(target * log(p) + (1 - target) * log(1 - p)), as Keras' op (no reduction). From logits it is
     max(x, 0) - x * target + log1p(exp(-|x|)), which never overflows; else p = clip(output, eps, 1 - eps)."""
-    output = _float(xp, output)
+    output, target = _float(xp, output), xp.asarray(target)
     _same_shape("binary_crossentropy", target, output)
     float_target = target.dtype.kind == "f"
     target = _as_target(target, output)

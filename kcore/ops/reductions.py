@@ -31,7 +31,7 @@ def mean(xp, x, axis=None, keepdims=False):
 def _extremum_vjp(xp, x, out, axis, keepdims):
     def vjp(g):
         kept = out if keepdims or axis is None else xp.expand_dims(out, normalize_axis(axis, x.ndim))
-        hits = x == kept  # ties share the gradient equally
+        hits = (x == kept).astype(x.dtype)  # ties share the gradient equally
         share = hits / hits.sum(axis=axis, keepdims=True)
         return share * _spread(xp, g, x, axis, keepdims)
 

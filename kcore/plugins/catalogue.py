@@ -22,7 +22,8 @@ _CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D Spat
 
 _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredLogarithmicError Huber "
            "LogCosh BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy KLDivergence "
-           "Poisson Hinge SquaredHinge CategoricalHinge CosineSimilarity mse mae mape msle "
+           "Poisson Hinge SquaredHinge CategoricalHinge CosineSimilarity mse mae mape msle MSE MAE MAPE MSLE "
+           "bce BCE kld KLD "
            "mean_squared_error mean_absolute_error mean_absolute_percentage_error "
            "mean_squared_logarithmic_error huber log_cosh binary_crossentropy categorical_crossentropy "
            "sparse_categorical_crossentropy kl_divergence poisson hinge squared_hinge categorical_hinge "
@@ -31,12 +32,16 @@ _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanS
 _OPTIMIZERS = "SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam sgd rmsprop adam adamw adagrad adadelta " \
               "adamax nadam"
 
+_SCHEDULES = ("ExponentialDecay PiecewiseConstantDecay CosineDecay CosineDecayRestarts InverseTimeDecay "
+              "PolynomialDecay")
+
 _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccuracy TopKCategoricalAccuracy "
             "SparseTopKCategoricalAccuracy Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
-            "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy")
+            "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy "
+            "top_k_categorical_accuracy sparse_top_k_categorical_accuracy mean_squared_error mean_absolute_error "
+            "sum auc precision recall root_mean_squared_error mse MSE mae MAE")
 
-_CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger "
-              "TerminateOnNaN LambdaCallback ModelCheckpoint BackupAndRestore")
+_CALLBACKS = "EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback"
 
 _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing california_housing"
 
@@ -44,11 +49,22 @@ _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing ca
 FIRST_PARTY = {
     "kcore-backend-numpy": {"backend": "numpy"},
     "kcore-backend-cupy": {"backend": "cupy"},
-    "kcore-layers-core": {"layer": _CORE_LAYERS},
+    "kcore-layers-core": {
+        "layer": _CORE_LAYERS,
+        "activation": "relu relu6 leaky_relu elu selu gelu sigmoid hard_sigmoid hard_silu hard_swish tanh softplus "
+                      "softsign silu swish mish log_sigmoid softmax log_softmax exponential linear",
+        "initializer": "Zeros Ones Constant RandomNormal RandomUniform TruncatedNormal VarianceScaling GlorotUniform "
+                       "GlorotNormal HeUniform HeNormal LecunUniform LecunNormal Orthogonal OrthogonalInitializer "
+                       "Identity IdentityInitializer zeros ones constant random_normal random_uniform "
+                       "truncated_normal variance_scaling glorot_uniform glorot_normal he_uniform he_normal "
+                       "lecun_uniform lecun_normal orthogonal identity uniform normal zero one",
+        "regularizer": "L1 L2 L1L2 OrthogonalRegularizer l1 l2 l1_l2 orthogonal_regularizer",
+        "constraint": "MaxNorm NonNeg UnitNorm MinMaxNorm max_norm non_neg unit_norm min_max_norm",
+    },
     "kcore-layers-conv": {"layer": _CONV},
     "kcore-layers-recurrent": {"layer": _RECURRENT},
     "kcore-losses": {"loss": _LOSSES},
-    "kcore-optimizers": {"optimizer": _OPTIMIZERS},
+    "kcore-optimizers": {"optimizer": _OPTIMIZERS, "schedule": _SCHEDULES},
     "kcore-metrics": {"metric": _METRICS},
     "kcore-callbacks": {"callback": _CALLBACKS},
     "kcore-datasets": {"dataset": _DATASETS},

@@ -67,11 +67,28 @@ def check_call(op, case, args, kwargs):
         i for i, a in enumerate(args[:inputs]) if isinstance(a, np.ndarray) and a.dtype == np.float64]
     if op.differentiable:
         check_gradients(op, args, kwargs, wrt=wrt, rtol=case.rtol, atol=case.atol, name=f"ops.{case.op}")
+        if case.keeps_float32 and wrt:
+            _check_float32_gradients(op, case, args, kwargs, wrt)
     else:
         with GradientTape() as tape:
             traced = [tape.watch(a) if i in wrt else a for i, a in enumerate(args)]
             assert not isinstance(op(*traced, **kwargs), Tensor), (
                 f"ops.{case.op} is marked non-differentiable but recorded a gradient edge")
+
+
+def _check_float32_gradients(op, case, args, kwargs, wrt):
+    from kcore.autodiff import gradients
+
+    args32 = [_as_float32(a) for a in args]
+    with GradientTape() as tape:
+        leaves = [tape.watch(args32[i]) for i in wrt]
+        traced = list(args32)
+        for i, leaf in zip(wrt, leaves, strict=True):
+            traced[i] = leaf
+        out = op(*traced, **kwargs)
+    for i, grad in zip(wrt, gradients(out, leaves, unconnected_gradients="zero"), strict=True):
+        assert np.asarray(grad).dtype == np.float32, (
+            f"ops.{case.op}: the gradient of float32 argument {i} is {np.asarray(grad).dtype}: a silent upcast")
 
 
 def check_op_case(case, max_examples=None):

@@ -16,10 +16,13 @@ def _indices(shape, n):
 
 @st.composite
 def _mixed_key(draw, shape):
-    """A tuple key mixing ints, slices, None and integer arrays (of one broadcast shape) over leading axes."""
+    """A tuple key mixing ints, slices, None and integer arrays (of one broadcast shape) over leading axes, or
+    over trailing axes after an Ellipsis."""
     index_shape = draw(s.shapes(min_dims=0, max_dims=2, max_side=3))
+    count = draw(st.integers(1, len(shape)))
+    trailing = draw(st.booleans())
     key = []
-    for n in shape[:draw(st.integers(1, len(shape)))]:
+    for n in shape[len(shape) - count:] if trailing else shape[:count]:
         if draw(st.integers(0, 5)) == 0:
             key.append(None)
         kind = draw(st.sampled_from(["slice", "int", "array"]))
@@ -29,9 +32,9 @@ def _mixed_key(draw, shape):
             key.append(draw(st.integers(-n, n - 1)))
         else:
             key.append(draw(_indices(index_shape, n)))
-    if draw(st.booleans()):
-        key.insert(draw(st.integers(0, len(key))), Ellipsis)
-    return tuple(key)
+    if trailing:
+        return (Ellipsis, *key)
+    return (*key, Ellipsis) if draw(st.booleans()) else tuple(key)
 
 
 @st.composite

@@ -1,4 +1,4 @@
-"""Test cases for kcore/ops/shape.py."""
+"""Test cases for kcore/ops/manipulation.py."""
 
 import math
 

@@ -1,0 +1,172 @@
+"""The loss classes: each wraps its per-sample function and reduces it (Keras 3 names, defaults, config keys).
+
+Example:
+    >>> loss = MeanSquaredError()
+    >>> float(loss([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]))
+    0.5
+    >>> loss.get_config()
+    {'name': 'mean_squared_error', 'reduction': 'sum_over_batch_size'}
+"""
+
+from kcore import ops
+from kcore.losses import LossFunctionWrapper, reduce_weighted_values
+from kcore_losses import hinge as _hinge
+from kcore_losses import probabilistic as _probabilistic
+from kcore_losses import regression as _regression
+from kcore_losses.inputs import plain, xp
+
+_DEFAULT = "sum_over_batch_size"
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    """Mean of squares of errors between labels and predictions."""
+
+    def __init__(self, reduction=_DEFAULT, name="mean_squared_error", dtype=None):
+        super().__init__(_regression.mean_squared_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    """Mean of absolute errors between labels and predictions."""
+
+    def __init__(self, reduction=_DEFAULT, name="mean_absolute_error", dtype=None):
+        super().__init__(_regression.mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(LossFunctionWrapper):
+    """Mean absolute percentage error: `100 * mean(abs((y_true - y_pred) / y_true))`."""
+
+    def __init__(self, reduction=_DEFAULT, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(_regression.mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(LossFunctionWrapper):
+    """Mean squared error between `log(y + 1)` of labels and predictions."""
+
+    def __init__(self, reduction=_DEFAULT, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(_regression.mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class Huber(LossFunctionWrapper):
+    """Quadratic for errors up to `delta`, linear beyond: robust to outliers.
+
+    Example:
+        >>> float(Huber()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]))  # 0.155
+    """
+
+    def __init__(self, delta=1.0, reduction=_DEFAULT, name="huber_loss", dtype=None):
+        super().__init__(_regression.huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
+        self.delta = delta
+
+
+class LogCosh(LossFunctionWrapper):
+    """Logarithm of the hyperbolic cosine of the error: about `x**2 / 2` for small errors, `|x| - log 2` for
+    large ones."""
+
+    def __init__(self, reduction=_DEFAULT, name="log_cosh", dtype=None):
+        super().__init__(_regression.log_cosh, reduction=reduction, name=name, dtype=dtype)
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    """Negative cosine similarity along `axis`: minimising it aligns predictions with labels."""
+
+    def __init__(self, axis=-1, reduction=_DEFAULT, name="cosine_similarity", dtype=None):
+        super().__init__(_regression.cosine_similarity, reduction=reduction, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for binary (or multi-label) classification; `y_pred` is a probability, or a logit with
+    `from_logits=True` (more stable: leave the sigmoid out of the model).
+
+    Example:
+        >>> float(BinaryCrossentropy(from_logits=True)([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8]))  # 0.865
+    """
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_DEFAULT,
+                 name="binary_crossentropy", dtype=None):
+        super().__init__(_probabilistic.binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for one-hot labels; for integer labels use `SparseCategoricalCrossentropy`.
+
+    Example:
+        >>> float(CategoricalCrossentropy()([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]))  # 1.177
+    """
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_DEFAULT,
+                 name="categorical_crossentropy", dtype=None):
+        super().__init__(_probabilistic.categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for integer class labels. With `ignore_class`, positions holding that label count for
+    nothing: the reduced loss is the mean over the other positions (as Keras masks them).
+
+    Example:
+        >>> float(SparseCategoricalCrossentropy()([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]))  # 1.177
+    """
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction=_DEFAULT,
+                 name="sparse_categorical_crossentropy", dtype=None):
+        super().__init__(_probabilistic.sparse_categorical_crossentropy, reduction=reduction, name=name,
+                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+        self.from_logits, self.ignore_class = from_logits, ignore_class
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        values = self.call(y_true, y_pred)
+        if self.ignore_class is None:
+            return reduce_weighted_values(values, sample_weight, self.reduction)
+        # Keras's mask: ignored positions weigh 0 and the others total / valid, so that a mean over all
+        # positions is the mean over the valid ones.
+        labels = plain(y_true)
+        if labels.ndim > values.ndim:
+            labels = labels.reshape(values.shape)
+        mask = (labels != self.ignore_class).astype(values.dtype)
+        if self.reduction in ("sum_over_batch_size", "mean"):
+            mask *= mask.size / xp().maximum(mask.sum(), 1.0)
+        if sample_weight is not None:
+            weight = ops.convert_to_tensor(sample_weight).astype(values.dtype, copy=False)
+            while weight.ndim > mask.ndim and weight.shape[-1] == 1:
+                weight = weight[..., 0]
+            mask = mask * weight.reshape(weight.shape + (1,) * (mask.ndim - weight.ndim))
+        return reduce_weighted_values(values, mask, self.reduction)
+
+
+class KLDivergence(LossFunctionWrapper):
+    """Kullback-Leibler divergence `sum(y_true * log(y_true / y_pred))` between probability distributions."""
+
+    def __init__(self, reduction=_DEFAULT, name="kl_divergence", dtype=None):
+        super().__init__(_probabilistic.kl_divergence, reduction=reduction, name=name, dtype=dtype)
+
+
+class Poisson(LossFunctionWrapper):
+    """Poisson negative log-likelihood (up to a constant): `mean(y_pred - y_true * log(y_pred))`, for counts."""
+
+    def __init__(self, reduction=_DEFAULT, name="poisson", dtype=None):
+        super().__init__(_probabilistic.poisson, reduction=reduction, name=name, dtype=dtype)
+
+
+class Hinge(LossFunctionWrapper):
+    """`maximum(1 - y_true * y_pred, 0)`, labels in {-1, 1} (or {0, 1}, mapped to {-1, 1})."""
+
+    def __init__(self, reduction=_DEFAULT, name="hinge", dtype=None):
+        super().__init__(_hinge.hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class SquaredHinge(LossFunctionWrapper):
+    """`square(maximum(1 - y_true * y_pred, 0))`, labels in {-1, 1} (or {0, 1})."""
+
+    def __init__(self, reduction=_DEFAULT, name="squared_hinge", dtype=None):
+        super().__init__(_hinge.squared_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class CategoricalHinge(LossFunctionWrapper):
+    """Multi-class hinge for one-hot labels: the best wrong class must trail the right one by a margin of 1."""
+
+    def __init__(self, reduction=_DEFAULT, name="categorical_hinge", dtype=None):
+        super().__init__(_hinge.categorical_hinge, reduction=reduction, name=name, dtype=dtype)

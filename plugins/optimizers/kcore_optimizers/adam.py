@@ -1,0 +1,79 @@
+"""Adam: adaptive moment estimation."""
+
+import math
+
+from kcore.optimizers import Optimizer
+from kcore_optimizers.common import check_fraction, check_positive, in_dtype_of, xp
+
+
+class Adam(Optimizer):
+    """Keras 3's Adam, at step t = iterations + 1:
+
+        alpha = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        m += (g - m) * (1 - beta_1)
+        v += (g**2 - v) * (1 - beta_2)
+        v_hat = max(v_hat, v)                            (amsgrad only; then v_hat replaces v below)
+        w -= alpha * m / (sqrt(v) + epsilon)
+
+    The step's scalars are computed once for all variables; each variable then costs one temporary.
+
+    Example:
+        >>> opt = Adam(learning_rate=1e-3)
+        >>> opt.get_config()["beta_2"]
+        0.999
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        label = type(self).__name__
+        self.beta_1 = check_fraction(label, "beta_1", beta_1, closed=False)
+        self.beta_2 = check_fraction(label, "beta_2", beta_2, closed=False)
+        self.epsilon = check_positive(label, "epsilon", epsilon, allow_zero=True)
+        self.amsgrad = bool(amsgrad)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = [], []
+        for v in var_list:  # interleaved, in Keras's order
+            self._momentums.append(self.add_variable_from_reference(v, "momentum"))
+            self._velocities.append(self.add_variable_from_reference(v, "velocity"))
+        self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat") for v in var_list] \
+            if self.amsgrad else []
+
+    def apply_updates(self, grads, variables, learning_rate):
+        t = int(self.iterations.value) + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        for gradient, variable in zip(grads, variables, strict=True):
+            self._update(gradient, variable, alpha)
+
+    def update_step(self, gradient, variable, learning_rate):
+        self.apply_updates([gradient], [variable], learning_rate)
+
+    def _update(self, gradient, variable, alpha):
+        np_ = xp()
+        gradient = in_dtype_of(gradient, variable)
+        index = self._var_index(variable)
+        m, v = self._momentums[index].value, self._velocities[index].value
+        t = gradient - m  # the one temporary
+        t *= 1 - self.beta_1
+        m += t
+        np_.square(gradient, out=t)
+        t -= v
+        t *= 1 - self.beta_2
+        v += t
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index].value
+            np_.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        np_.sqrt(v, out=t)
+        t += self.epsilon
+        np_.divide(m, t, out=t)
+        t *= alpha
+        variable.value -= t
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}

@@ -1,0 +1,30 @@
+"""What every optimizer here shares: argument checks and the gradient in the variable's dtype."""
+
+from kcore import backend
+from kcore.errors import ConfigError
+
+
+def xp():
+    return backend.get().xp
+
+
+def in_dtype_of(gradient, variable):
+    """`gradient` in `variable`'s dtype (as Keras casts it), without a copy when it already is."""
+    return gradient if gradient.dtype == variable.value.dtype else gradient.astype(variable.value.dtype)
+
+
+def check_fraction(optimizer, name, value, closed=True):
+    """`value` must be a number in [0, 1] (or [0, 1) when not `closed`)."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+    if not ok or (not closed and value == 1):
+        interval = "[0, 1]" if closed else "[0, 1)"
+        raise ConfigError(f"{optimizer}: `{name}` must be a float in {interval}. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_positive(optimizer, name, value, allow_zero=False):
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ConfigError(f"{optimizer}: `{name}` must be a number {bound}. Received: {name}={value!r}")
+    return float(value)

@@ -1,0 +1,27 @@
+"""kcore's entry point into this distribution: registers the optimizers (under their class names and Keras's
+lowercase aliases) and the learning-rate schedules."""
+
+from kcore.plugins import hookimpl
+
+KCORE_PLUGIN_API = 1
+
+OPTIMIZERS = ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam")
+
+SCHEDULES = ("ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay", "CosineDecay",
+             "CosineDecayRestarts")
+
+
+def names():
+    """`{kind: [names]}` this plugin registers, as declared in pyproject.toml."""
+    return {"optimizer": [*OPTIMIZERS, *(n.lower() for n in OPTIMIZERS)], "schedule": list(SCHEDULES)}
+
+
+@hookimpl
+def kcore_register(registry):
+    import kcore_optimizers
+
+    for name in OPTIMIZERS:
+        registry.add("optimizer", name, getattr(kcore_optimizers, name))
+        registry.add("optimizer", name.lower(), getattr(kcore_optimizers, name))  # Keras's get("adam")
+    for name in SCHEDULES:
+        registry.add("schedule", name, getattr(kcore_optimizers, name))

@@ -2,9 +2,10 @@
 
 import importlib.metadata
 
+from kcore_layers_core.plugin import components
+
 import kcore
 from kcore.plugins import catalogue
-from kcore_layers_core.plugin import components
 
 
 def _declared():

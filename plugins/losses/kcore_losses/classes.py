@@ -50,7 +50,8 @@ class Huber(LossFunctionWrapper):
     """Quadratic for errors up to `delta`, linear beyond: robust to outliers.
 
     Example:
-        >>> float(Huber()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]))  # 0.155
+        >>> round(float(Huber()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])), 3)
+        0.155
     """
 
     def __init__(self, delta=1.0, reduction=_DEFAULT, name="huber_loss", dtype=None):
@@ -79,7 +80,8 @@ class BinaryCrossentropy(LossFunctionWrapper):
     `from_logits=True` (more stable: leave the sigmoid out of the model).
 
     Example:
-        >>> float(BinaryCrossentropy(from_logits=True)([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8]))  # 0.865
+        >>> round(float(BinaryCrossentropy(from_logits=True)([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])), 3)
+        0.865
     """
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_DEFAULT,
@@ -93,7 +95,8 @@ class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy for one-hot labels; for integer labels use `SparseCategoricalCrossentropy`.
 
     Example:
-        >>> float(CategoricalCrossentropy()([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]))  # 1.177
+        >>> round(float(CategoricalCrossentropy()([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])), 3)
+        1.177
     """
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_DEFAULT,
@@ -108,7 +111,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     nothing: the reduced loss is the mean over the other positions (as Keras masks them).
 
     Example:
-        >>> float(SparseCategoricalCrossentropy()([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]))  # 1.177
+        >>> round(float(SparseCategoricalCrossentropy()([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])), 3)
+        1.177
     """
 
     def __init__(self, from_logits=False, ignore_class=None, reduction=_DEFAULT,

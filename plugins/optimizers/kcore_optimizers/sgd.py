@@ -14,9 +14,11 @@ class SGD(Optimizer):
     and `w = w - learning_rate * g` when `momentum` is 0 (then no slot is created).
 
     Example:
+        >>> import numpy as np, kcore
         >>> opt = SGD(learning_rate=0.1, momentum=0.9)
         >>> w = kcore.Variable([1.0])
-        >>> opt.apply([np.array([1.0], "float32")], [w]); w.numpy()
+        >>> opt.apply([np.array([1.0], "float32")], [w])
+        >>> w.numpy()
         array([0.9], dtype=float32)
     """
 

@@ -43,9 +43,9 @@ class Lambda(Layer):
     """Calls `function(inputs, **arguments)`.
 
     A config cannot hold Python code safely. A function registered with kcore (an activation or an op, e.g.
-    `kcore.ops.tanh`) is saved by its name, as Keras saves functions, and rebuilt from it; any other function is saved as a marker, and
-    `from_config` refuses to rebuild it unless `custom_objects` maps its name to the function. For a layer to
-    save and load, prefer a subclass of Layer.
+    `kcore.ops.tanh`) is saved by its name, as Keras saves functions, and rebuilt from it. Any other function is
+    saved as a marker that only names it, and `from_config` refuses to rebuild it unless `custom_objects` maps
+    that name to the function. For a layer to save and load, prefer a subclass of Layer.
 
     Args:
         function: the function to call on the inputs.

@@ -31,6 +31,7 @@ from kcore.errors import (
     PluginError,
     UnknownNameError,
 )
+from kcore.plugins import plugin_manager
 
 #: The plugin module written when a test gives no source: registers a fresh class for every declared name.
 REGISTER_ALL = """
@@ -271,11 +272,22 @@ def _installed(distribution):
 ])
 def test_first_party_name_without_its_distribution_says_what_to_install(isolated_home, namespace, name,
                                                                         distribution):
-    if _installed(distribution):
-        pytest.skip(f"{distribution} is installed in this environment, so {name} does not fail")
-    kcore.plugins.reset()
-    with pytest.raises(MissingPluginError) as info:
-        getattr(namespace, name)
+    real_scan = kcore.plugins.plugin_manager._scan_metadata
+
+    def scan_without_the_distribution():  # as if it were not installed, even where it is
+        records, providers = real_scan()
+        records.pop(distribution, None)
+        providers = {key: [d for d in dists if d != distribution] for key, dists in providers.items()}
+        return records, {key: dists for key, dists in providers.items() if dists}
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plugin_manager, "_scan_metadata", scan_without_the_distribution)
+        kcore.plugins.reset()
+        try:
+            with pytest.raises(MissingPluginError) as info:
+                getattr(namespace, name)
+        finally:
+            kcore.plugins.reset()
     assert f"pip install {distribution}" in str(info.value)
     assert isinstance(info.value, ImportError)  # `except ImportError:` for an optional feature keeps working
 

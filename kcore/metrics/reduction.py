@@ -29,6 +29,8 @@ class Mean(Metric):
             self.count.value += values.size
             return
         weights = ops.convert_to_tensor(sample_weight).astype(self.dtype, copy=False)
+        while weights.ndim > values.ndim and weights.shape[-1] == 1:  # (n, 1) weights for (n,) values
+            weights = weights[..., 0]
         while weights.ndim < values.ndim:
             weights = weights[..., None]
         weights = weights * ops.ones_like(values)

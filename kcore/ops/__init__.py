@@ -148,7 +148,7 @@ from kcore.ops.reductions import (
 
 def __getattr__(name):
     """Ops that plugins register (kind "op") are found here by name, loading the plugin on first use."""
-    from kcore.plugins.manager import lookup_attribute
+    from kcore.plugins.plugin_manager import lookup_attribute
 
     return lookup_attribute("op", name, globals())
 

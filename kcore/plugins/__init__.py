@@ -14,7 +14,7 @@ A plugin module marks its hook implementations with `hookimpl`:
 import pluggy
 
 from kcore.plugins.hookspecs import PLUGIN_API_VERSION
-from kcore.plugins.manager import manager, reset
+from kcore.plugins.plugin_manager import manager, reset
 
 hookimpl = pluggy.HookimplMarker("kcore")
 

@@ -1,6 +1,6 @@
 """What makes `kcore.layers`, `kcore.losses`, ... namespaces whose names come from plugins."""
 
-from kcore.plugins.manager import lookup_attribute, manager
+from kcore.plugins.plugin_manager import lookup_attribute, manager
 
 
 def namespace_getattr(kind, namespace):

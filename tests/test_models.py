@@ -277,3 +277,15 @@ def test_summary_lists_layers_shapes_and_parameter_counts():
     text = "\n".join(lines)
     assert 'Model: "tiny"' in text and "hidden (Linear)" in text and "(None, 4)" in text
     assert "Total params: 16 (64.00 B)" in text
+
+
+def test_a_keras2_callback_overriding_on_batch_end_is_called_every_batch():
+    class CountBatches(Callback):
+        count = 0
+
+        def on_batch_end(self, batch, logs=None):
+            CountBatches.count += 1
+
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    model.fit(*regression_data(32), batch_size=8, epochs=2, verbose=0, callbacks=[CountBatches()])
+    assert CountBatches.count == 8

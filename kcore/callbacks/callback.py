@@ -32,8 +32,12 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)  # Keras 2 callbacks override on_batch_begin
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
     def on_test_begin(self, logs=None): ...
     def on_test_end(self, logs=None): ...
     def on_test_batch_begin(self, batch, logs=None): ...
@@ -43,14 +47,17 @@ class Callback:
     def on_predict_batch_begin(self, batch, logs=None): ...
     def on_predict_batch_end(self, batch, logs=None): ...
 
-    def on_batch_begin(self, batch, logs=None):
-        self.on_train_batch_begin(batch, logs)
-
-    def on_batch_end(self, batch, logs=None):
-        self.on_train_batch_end(batch, logs)
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
 
 
 _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+_LEGACY = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(callback, hook):
+    names = (hook, _LEGACY[hook]) if hook in _LEGACY else (hook,)
+    return any(getattr(type(callback), n, None) is not getattr(Callback, n) for n in names)
 
 
 class CallbackList(Callback):
@@ -60,7 +67,7 @@ class CallbackList(Callback):
         super().__init__()
         self.callbacks = list(callbacks or [])
         for name in _HOOKS:
-            overriding = [cb for cb in self.callbacks if getattr(type(cb), name, None) is not getattr(Callback, name)]
+            overriding = [cb for cb in self.callbacks if _overrides(cb, name)]
             setattr(self, name, self._dispatcher(name, overriding) if overriding else _skip)
         if model is not None:
             self.set_model(model)

@@ -61,3 +61,12 @@ def kcore_layer_cases():
     shape inference, its config and weights round trips, its gradients (inputs and weights) against finite
     differences, and its `training` flag; a meta-test fails for any registered layer class without a case.
     """
+
+
+@hookspec
+def kcore_loss_cases():
+    """Return the test cases (`kcore.testing.LossCase`) for the losses this plugin registers.
+
+    Called only by test suites: each loss's gradient with respect to `y_pred` is checked against finite
+    differences and its float32 dtype kept; a meta-test fails for any registered loss without a case.
+    """

@@ -18,9 +18,11 @@ from kcore.autodiff import GradientTape, Tensor
 from kcore.testing import strategies
 from kcore.testing.gradcheck import check_gradients, numeric_vjp
 from kcore.testing.layers import LayerCase, check_layer_case, collect_layer_cases
+from kcore.testing.losses import LossCase, check_loss_case, collect_loss_cases
 
-__all__ = ["LayerCase", "OpCase", "check_gradients", "check_layer_case", "check_op_case", "collect_layer_cases",
-           "collect_op_cases", "numeric_vjp", "strategies"]
+__all__ = ["LayerCase", "LossCase", "OpCase", "check_gradients", "check_layer_case", "check_loss_case",
+           "check_op_case", "collect_layer_cases", "collect_loss_cases", "collect_op_cases", "numeric_vjp",
+           "strategies"]
 
 
 @dataclasses.dataclass(frozen=True)

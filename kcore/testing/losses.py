@@ -88,7 +88,7 @@ def collect_loss_cases():
     from kcore.plugins import manager
 
     cases = {}
-    for plugin, plugin_cases in manager().call_each("kcore_loss_cases"):
+    for _plugin, plugin_cases in manager().call_each("kcore_loss_cases"):
         for case in plugin_cases or ():
             cases.setdefault(case.loss, []).append(case)
     return cases

@@ -31,3 +31,15 @@ def test_mean_metric_wrapper_averages_a_per_sample_function():
     m.update_state(np.array([1, 2, 3]), np.array([1, 0, 3]))
     assert m.name == "matches"
     np.testing.assert_allclose(float(m.result()), 2 / 3, rtol=1e-6)
+
+
+def test_loss_reductions_follow_keras():
+    from kcore.losses import reduce_weighted_values
+
+    values = np.array([1.0, 0.0], "float32")
+    weights = np.array([1.0, 0.0], "float32")
+    assert float(reduce_weighted_values(values, weights, "mean")) == 0.5
+    assert float(reduce_weighted_values(values, weights, "sum_over_batch_size")) == 0.5
+    assert float(reduce_weighted_values(values, weights, "mean_with_sample_weight")) == 1.0
+    assert float(reduce_weighted_values(values, weights, "sum")) == 1.0
+    assert float(reduce_weighted_values(values, 2.0)) == 1.0  # a scalar weight

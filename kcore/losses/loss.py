@@ -8,25 +8,28 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """Multiply per-sample `values` by `sample_weight` (broadcast over trailing axes) and reduce them."""
+    """Multiply per-sample `values` by `sample_weight` (a scalar, or one weight per sample broadcast over
+    trailing axes) and reduce them: "sum_over_batch_size" and "mean" divide the weighted sum by the number of
+    values, "mean_with_sample_weight" by the sum of the weights, "sum" does not divide, "none" keeps them."""
     if sample_weight is not None:
         sample_weight = ops.convert_to_tensor(sample_weight)
         if sample_weight.dtype != values.dtype:
             sample_weight = sample_weight.astype(values.dtype)
-        while sample_weight.ndim < values.ndim:
-            sample_weight = sample_weight[..., None]
-        while sample_weight.ndim > values.ndim and sample_weight.shape[-1] == 1:
-            sample_weight = sample_weight[..., 0]
-        if sample_weight.shape[0] != values.shape[0]:
-            raise ShapeError(f"sample_weight has {sample_weight.shape[0]} entries for a batch of "
-                             f"{values.shape[0]} samples; give one weight per sample.")
+        if sample_weight.ndim:
+            while sample_weight.ndim < values.ndim:
+                sample_weight = sample_weight[..., None]
+            while sample_weight.ndim > values.ndim and sample_weight.shape[-1] == 1:
+                sample_weight = sample_weight[..., 0]
+            if values.ndim and sample_weight.shape[0] != values.shape[0]:
+                raise ShapeError(f"sample_weight has {sample_weight.shape[0]} entries for a batch of "
+                                 f"{values.shape[0]} samples; give one weight per sample.")
         values = values * sample_weight
     if reduction in ("none", None):
         return values
     total = ops.sum(values)
     if reduction == "sum":
         return total
-    if reduction in ("mean", "mean_with_sample_weight") and sample_weight is not None:
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
         return total / ops.maximum(ops.sum(ops.broadcast_to(sample_weight, values.shape)), 1e-12)
     return total / max(values.size, 1)
 

@@ -37,3 +37,37 @@ def kcore_register(registry):
         registry.add("loss", name, getattr(kcore_losses, name))
     for alias, name in ALIASES.items():
         registry.add("loss", alias, getattr(kcore_losses, name))
+
+
+@hookimpl
+def kcore_loss_cases():
+    from kcore.testing import LossCase
+
+    function_cases = [
+        LossCase("mean_squared_error"), LossCase("mean_absolute_error", "real", "real"),
+        LossCase("mean_absolute_percentage_error", "positive", "positive"),
+        LossCase("mean_squared_logarithmic_error", "positive", "positive"),
+        LossCase("huber"), LossCase("log_cosh"), LossCase("cosine_similarity"),
+        LossCase("binary_crossentropy", "binary", "probabilities"),
+        LossCase("categorical_crossentropy", "one_hot", "distribution"),
+        LossCase("sparse_categorical_crossentropy", "labels", "distribution"),
+        LossCase("kl_divergence", "distribution", "distribution"), LossCase("poisson", "positive", "positive"),
+        LossCase("hinge", "signs", "real"), LossCase("squared_hinge", "signs", "real"),
+        LossCase("categorical_hinge", "one_hot", "real"),
+    ]
+    class_cases = [
+        LossCase("MeanSquaredError"), LossCase("MeanAbsoluteError"),
+        LossCase("MeanAbsolutePercentageError", "positive", "positive"),
+        LossCase("MeanSquaredLogarithmicError", "positive", "positive"),
+        LossCase("Huber", kwargs={"delta": 0.5}), LossCase("LogCosh"), LossCase("CosineSimilarity"),
+        LossCase("BinaryCrossentropy", "binary", "probabilities"),
+        LossCase("BinaryCrossentropy", "binary", "logits", kwargs={"from_logits": True, "label_smoothing": 0.1}),
+        LossCase("CategoricalCrossentropy", "one_hot", "distribution"),
+        LossCase("CategoricalCrossentropy", "one_hot", "logits", kwargs={"from_logits": True}),
+        LossCase("SparseCategoricalCrossentropy", "labels", "distribution"),
+        LossCase("SparseCategoricalCrossentropy", "labels", "logits", kwargs={"from_logits": True}),
+        LossCase("KLDivergence", "distribution", "distribution"), LossCase("Poisson", "positive", "positive"),
+        LossCase("Hinge", "signs", "real"), LossCase("SquaredHinge", "signs", "real"),
+        LossCase("CategoricalHinge", "one_hot", "real"),
+    ]
+    return function_cases + class_cases

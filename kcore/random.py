@@ -11,7 +11,7 @@ Example:
     True
 """
 
-import secrets
+import random as _python_random
 
 from kcore import backend, config
 from kcore.errors import ConfigError
@@ -27,7 +27,8 @@ class SeedGenerator:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise ConfigError(f"SeedGenerator: `seed` must be an int or None. Received: seed={seed!r}")
         self.name = name or "seed_generator"
-        self.state = [secrets.randbits(32) if seed is None else seed, 0]
+        # Unseeded, the seed comes from Python's `random`, which set_random_seed seeds: runs stay repeatable.
+        self.state = [_python_random.randint(1, 10**9) if seed is None else seed, 0]
 
     def next(self):
         """The next seed, as a pair of ints."""

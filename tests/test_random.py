@@ -79,3 +79,10 @@ def test_a_bad_seed_or_rate_is_a_clear_error():
         random.normal((2,), seed="abc")
     with pytest.raises(kcore.errors.ConfigError, match="rate"):
         random.dropout(np.ones(3, "float32"), 1.5)
+
+
+def test_unseeded_seed_generators_repeat_after_set_random_seed():
+    kcore.utils.set_random_seed(5)
+    first = random.normal((3,), seed=random.SeedGenerator())
+    kcore.utils.set_random_seed(5)
+    np.testing.assert_array_equal(first, random.normal((3,), seed=random.SeedGenerator()))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kcore import GradientTape, layers, ops
-from kcore.errors import ConfigError
+from kcore.errors import ConfigError, ShapeError
 from kcore.utils import set_random_seed
 
 # Keras 3's Dropout.get_config keys.
@@ -89,7 +89,7 @@ def test_spatial_dropout_drops_whole_feature_maps(cls, shape, data_format, spati
 
 
 def test_spatial_dropout_names_the_layout_it_expects_for_inputs_of_another_rank():
-    with pytest.raises(Exception, match=r"SpatialDropout2D '.*' expects inputs of rank 4 \(batch, dim1, dim2"):
+    with pytest.raises(ShapeError, match=r"SpatialDropout2D '.*' expects inputs of rank 4 \(batch, dim1, dim2"):
         layers.SpatialDropout2D(0.5)(_x((2, 3, 4)))
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up .venv and runs the main example: an MLP trained on real MNIST digits, printing its test accuracy.
+# Sets up .venv and runs the main example: an MLP trained with fit() on real MNIST digits, then evaluated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python examples/mnist_custom_loop.py "$@"
+.venv/bin/python examples/mnist_mlp.py "$@"

@@ -289,3 +289,60 @@ def test_a_keras2_callback_overriding_on_batch_end_is_called_every_batch():
     model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
     model.fit(*regression_data(32), batch_size=8, epochs=2, verbose=0, callbacks=[CountBatches()])
     assert CountBatches.count == 8
+
+
+def test_sample_weight_zero_removes_samples_from_the_loss():
+    x, y = regression_data(32)
+    y_bad = y.copy()
+    y_bad[16:] += 100.0  # corrupt half the targets, then weight them out
+    weights = np.r_[np.ones(16), np.zeros(16)].astype("float32")
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]), learning_rate=0.1)
+    model.fit(x, y_bad, sample_weight=weights, epochs=40, batch_size=32, verbose=0, shuffle=False)
+    assert model.evaluate(x[:16], y[:16], verbose=0) < 0.05
+
+
+def test_class_weight_scales_each_sample_by_its_class():
+    class PerSampleLoss(Loss):
+        def call(self, y_true, y_pred):
+            return ops.mean(ops.square(y_pred - ops.cast(y_true, "float32")), axis=-1)
+
+    x = np.zeros((4, 3), "float32")
+    y = np.array([[0], [0], [1], [1]], "int64")
+    model = kcore.Sequential([layers.Input(shape=(3,)), Linear(1)])
+    model.compile(optimizer=PlainSGD(learning_rate=0.0), loss=PerSampleLoss(reduction="sum"))
+    plain = model.test_on_batch(x, y)
+    weighted = model.train_on_batch(x, y, class_weight={0: 1.0, 1: 3.0})
+    # with zero inputs and zero bias the prediction is 0: class 1 samples each lose 1, tripled by their weight
+    assert plain == 2.0 and weighted == 6.0
+
+
+def test_initial_epoch_resumes_the_epoch_count():
+    seen = []
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+
+    class Epochs(Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(epoch)
+
+    model.fit(*regression_data(16), epochs=5, initial_epoch=3, verbose=0, callbacks=[Epochs()])
+    assert seen == [3, 4]
+
+
+def test_verbose_2_prints_one_line_per_epoch(capsys):
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    model.fit(*regression_data(64), epochs=2, batch_size=16, verbose=2)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[0] == "Epoch 1/2" and lines[1].startswith("4/4 - ") and "loss:" in lines[1]
+    assert len(lines) == 4
+
+
+def test_dict_outputs_take_losses_and_weights_by_name():
+    inputs = layers.Input(shape=(3,))
+    hidden = Linear(4)(inputs)
+    model = kcore.Model(inputs, {"price": Linear(1, name="price")(hidden), "size": Linear(1, name="size")(hidden)})
+    model.compile(optimizer=PlainSGD(learning_rate=0.01), loss={"price": SquaredError(), "size": SquaredError()},
+                  loss_weights={"price": 1.0, "size": 0.0})
+    x = np.ones((8, 3), "float32")
+    logs = model.test_on_batch(x, {"price": np.zeros((8, 1)), "size": np.full((8, 1), 50.0)}, return_dict=True)
+    assert logs["loss"] == pytest.approx(logs["price_loss"])  # size's loss is weighted 0
+    assert logs["size_loss"] > logs["price_loss"]

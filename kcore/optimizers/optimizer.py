@@ -59,8 +59,8 @@ class Optimizer:
     def _check_learning_rate(self, value):
         if isinstance(value, LearningRateSchedule) or callable(value):
             return
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ConfigError(f"{type(self).__name__}: `learning_rate` must be a positive number or a "
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ConfigError(f"{type(self).__name__}: `learning_rate` must be a non-negative number or a "
                               f"LearningRateSchedule. Received: learning_rate={value!r}")
 
     # -- learning rate ------------------------------------------------------------------------------------

@@ -265,10 +265,11 @@ class Trainer:
         return tree.pack_sequence_as(batches[0], joined)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One optimizer step on one batch; returns the loss (and metrics) accumulated since the last reset."""
+        """One optimizer step on one batch; returns that batch's loss (and metrics)."""
         self._assert_compiled("train_on_batch")
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]), class_weight=class_weight)
         self._trainable_cache = None
+        self.reset_metrics()
         logs = self.train_step(next(data.batches()))
         values = list(logs.values())
         return logs if return_dict else values[0] if len(values) == 1 else values

@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 _SUBMODULES = frozenset({
     "activations", "autodiff", "backend", "callbacks", "config", "constraints", "datasets", "errors",
     "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "plugins", "random",
-    "regularizers", "testing", "training", "utils", "variables",
+    "regularizers", "saving", "testing", "training", "utils", "variables",
 })
 _NAMES = {
     "Variable": "kcore.variables",

@@ -142,9 +142,15 @@ class Functional(Model):
         return tree.map_structure(resolve, self._outputs_struct)
 
     def get_config(self):
-        from kcore.models.serialization import functional_config
+        from kcore.models.config import functional_config
 
         return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from kcore.models.config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects)
 
 
 def check_input(model, tensor, value):

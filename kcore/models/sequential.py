@@ -113,6 +113,12 @@ class Sequential(Model):
         return x
 
     def get_config(self):
-        from kcore.models.serialization import sequential_config
+        from kcore.models.config import sequential_config
 
         return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from kcore.models.config import sequential_from_config
+
+        return sequential_from_config(cls, config, custom_objects)

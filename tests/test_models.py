@@ -346,3 +346,23 @@ def test_dict_outputs_take_losses_and_weights_by_name():
     logs = model.test_on_batch(x, {"price": np.zeros((8, 1)), "size": np.full((8, 1), 50.0)}, return_dict=True)
     assert logs["loss"] == pytest.approx(logs["price_loss"])  # size's loss is weighted 0
     assert logs["size_loss"] > logs["price_loss"]
+
+
+def test_add_loss_from_a_layer_made_inside_build_counts_in_the_training_loss():
+    class Penalised(layers.Layer):
+        def call(self, inputs):
+            self.add_loss(100.0)
+            return inputs
+
+    class Outer(layers.Layer):
+        def build(self, input_shape):
+            self.inner = Penalised()  # created lazily, after fit started
+
+        def call(self, inputs):
+            return self.inner(inputs)
+
+    x, y = regression_data(16)
+    model = compiled(kcore.Sequential([Outer(), Linear(1)]), learning_rate=0.0)
+    losses = [model.train_on_batch(x, y) for _ in range(2)]
+    plain = float(ops.mean(ops.square(model.predict(x, verbose=0) - y)))
+    assert losses[0] == pytest.approx(plain + 100.0, rel=1e-5) and losses[1] == losses[0]

@@ -140,6 +140,18 @@ class Layer:
     def layers(self):
         return self._sublayers()
 
+    def _flatten_layers(self):
+        """This layer and every layer inside it, each once, depth first."""
+        found, stack, seen = [], [self], set()
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            found.append(layer)
+            stack.extend(reversed(layer._sublayers()))
+        return found
+
     @property
     def trainable(self):
         return self._trainable

@@ -46,6 +46,7 @@ class Trainer:
         self._loss_tracker = None
         self._compile_config = None
         self._trainable_cache = None
+        self._cached_layers = None
         self._in_fit = False
 
     # -- compile ------------------------------------------------------------------------------------------
@@ -111,9 +112,31 @@ class Trainer:
 
         total, parts = self._compiled_loss(y, y_pred, sample_weight)
         self._last_output_losses = parts
-        for term in self.losses:
+        for term in self._extra_losses():
             total = term if total is None else ops.add(total, term)
         return total
+
+    def _layer_cache(self):
+        """The model's layers and regularised variables, found once per fit rather than at every step."""
+        if getattr(self, "_cached_layers", None) is None:
+            layers = self._flatten_layers()
+            regularized = [v for layer in layers for v in layer._trainable_variables
+                           if v.regularizer is not None]
+            self._cached_layers = (layers, regularized)
+        return self._cached_layers
+
+    def _extra_losses(self):
+        """Regularisation of trainable weights and what layers added with add_loss (as `self.losses`)."""
+        layers, regularized = self._layer_cache()
+        terms = [v.regularizer(v) for v in regularized if v.trainable]
+        return terms + [term for layer in layers for term in layer._losses]
+
+    def _clear_step_losses(self):
+        # before the first forward pass some layers may not exist yet (made in a build), so do not cache here
+        layers = self._cached_layers[0] if getattr(self, "_cached_layers", None) else self._flatten_layers()
+        for layer in layers:
+            if layer._losses:
+                layer._losses = []
 
     def _update_metrics(self, x, y, y_pred, sample_weight, loss):
         batch = len(tree.flatten(x)[0])
@@ -135,7 +158,7 @@ class Trainer:
     def train_step(self, data):
         x, y, sample_weight = data
         with GradientTape() as tape:
-            self._clear_losses()
+            self._clear_step_losses()
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         if self._trainable_cache is None:
@@ -146,7 +169,7 @@ class Trainer:
 
     def test_step(self, data):
         x, y, sample_weight = data
-        self._clear_losses()
+        self._clear_step_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
         return self._update_metrics(x, y, y_pred, sample_weight, loss)
@@ -195,7 +218,7 @@ class Trainer:
             validation = make_data(vx, vy, vsw, validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
         callbacks = self._callbacks(callbacks, verbose, epochs, data.steps)
-        self.stop_training, self._in_fit, self._trainable_cache = False, True, None
+        self.stop_training, self._in_fit, self._trainable_cache, self._cached_layers = False, True, None, None
         epoch_logs = {}
         try:
             callbacks.on_train_begin()
@@ -230,6 +253,7 @@ class Trainer:
         self._assert_compiled("evaluate")
         if data is None:
             data = make_data(x, y, sample_weight, batch_size, steps)
+            self._cached_layers = None
         verbose = 1 if verbose == "auto" else verbose
         callbacks = self._callbacks(callbacks, verbose, 1, getattr(data, "steps", None))
         self.reset_metrics()
@@ -268,7 +292,7 @@ class Trainer:
         """One optimizer step on one batch; returns that batch's loss (and metrics)."""
         self._assert_compiled("train_on_batch")
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]), class_weight=class_weight)
-        self._trainable_cache = None
+        self._trainable_cache = self._cached_layers = None
         self.reset_metrics()
         logs = self.train_step(next(data.batches()))
         values = list(logs.values())
@@ -277,6 +301,7 @@ class Trainer:
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]))
+        self._cached_layers = None
         self.reset_metrics()
         logs = self.test_step(next(data.batches()))
         values = list(logs.values())

@@ -19,6 +19,7 @@ from kcore.variables import Variable
 
 class _CallContext:
     training = None  # the `training` flag of the outermost call, inherited by nested layers
+    inferring_shapes = False  # calls made only to find output shapes: their add_loss terms are dropped
 
 
 call_context = _CallContext()
@@ -215,7 +216,8 @@ class Layer:
 
     def add_loss(self, loss):
         """Add a loss term (a scalar computed in `call`) to be minimised with the model's loss."""
-        self._losses.append(loss)
+        if not call_context.inferring_shapes:
+            self._losses.append(loss)
 
     @property
     def losses(self):

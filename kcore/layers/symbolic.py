@@ -75,13 +75,18 @@ def infer_output_spec(fn, args, kwargs):
     """The KerasTensors `fn` would return, found by running it on zeros twice, with the unknown dimensions
     set to two different sizes: a dimension whose size follows them is unknown in the output too."""
     from kcore import ops
+    from kcore.layers.layer import call_context
 
     runs = []
-    for size in (3, 4):
-        concrete = tree.map_structure(
-            lambda t, size=size: ops.zeros(_fill_unknown(t.shape, size), t.dtype)
-            if isinstance(t, KerasTensor) else t, (args, kwargs))
-        runs.append(fn(*concrete[0], **concrete[1]))
+    previous, call_context.inferring_shapes = call_context.inferring_shapes, True
+    try:
+        for size in (3, 4):
+            concrete = tree.map_structure(
+                lambda t, size=size: ops.zeros(_fill_unknown(t.shape, size), t.dtype)
+                if isinstance(t, KerasTensor) else t, (args, kwargs))
+            runs.append(fn(*concrete[0], **concrete[1]))
+    finally:
+        call_context.inferring_shapes = previous
 
     def spec(a, b):
         a_shape, b_shape = tuple(a.shape), tuple(b.shape)

@@ -7,8 +7,6 @@ and `kcore.GradientTape`: what a researcher trying a new idea writes before any 
 """
 
 import argparse
-import gzip
-import pathlib
 import time
 
 import numpy as np
@@ -16,22 +14,12 @@ import numpy as np
 import kcore
 from kcore import ops, random
 
-DATA = pathlib.Path(__file__).parent / "data" / "mnist"
 
-
-def load_idx(path):
-    """An IDX file (MNIST's format) as a NumPy array."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    rank = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(shape)
-
-
-def load_mnist(folder):
-    images = load_idx(folder / "t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype("float32") / 255
-    labels = load_idx(folder / "t10k-labels-idx1-ubyte.gz").astype("int32")
-    return (images[:8000], labels[:8000]), (images[8000:], labels[8000:])
+def load_mnist(source):
+    """The MNIST digits as flat float32 vectors in [0, 1] and int32 labels (kcore-datasets' loader)."""
+    (x_train, y_train), (x_test, y_test) = kcore.datasets.mnist.load_data(source=source)
+    x_train, x_test = (x.reshape(-1, 784).astype("float32") / 255 for x in (x_train, x_test))
+    return (x_train, y_train.astype("int32")), (x_test, y_test.astype("int32"))
 
 
 class MLP:
@@ -75,11 +63,12 @@ def main():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--data", type=pathlib.Path, default=DATA, help="folder with the MNIST t10k IDX files")
+    parser.add_argument("--source", choices=["bundled", "download"], default="bundled",
+                        help="the 10,000 MNIST digits shipped with kcore-datasets, or Keras's full MNIST")
     args = parser.parse_args()
 
     kcore.utils.set_random_seed(args.seed)
-    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
+    (x_train, y_train), (x_test, y_test) = load_mnist(args.source)
     model = MLP(args.hidden, args.seed)
     optimizer = Adam(model.variables)
     print(f"kcore {kcore.__version__} on backend {kcore.backend.backend()}: MLP 784-{args.hidden}-10, "

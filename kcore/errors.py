@@ -47,3 +47,15 @@ class GradientError(KcoreError, RuntimeError):
 
 class OpIndexError(KcoreError, IndexError):
     """An index or label outside the range of the axis it addresses."""
+
+
+class MissingDependencyError(KcoreError, ImportError):
+    """An optional package or program that a feature needs (matplotlib, Graphviz) is not installed."""
+
+
+class DownloadError(KcoreError, OSError):
+    """A file that could not be downloaded (offline, refused, cut off, HTTP error)."""
+
+
+class ChecksumError(DownloadError, ValueError):
+    """A downloaded or cached file whose hash is not the one expected: corrupt, truncated or replaced."""

@@ -9,27 +9,14 @@ settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("KCORE_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
-import gzip  # noqa: E402
-import pathlib  # noqa: E402
-
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
-MNIST = pathlib.Path(__file__).resolve().parents[1] / "examples" / "data" / "mnist"
-
-
-def _idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    rank = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(shape)
 
 
 @pytest.fixture(scope="session")
 def mnist():
-    """The 10,000 real MNIST test digits shipped in examples/data: (x_train, y_train), (x_test, y_test) with
-    the first 8,000 for training and the last 2,000 held out; images as uint8 (n, 28, 28)."""
-    images = _idx(MNIST / "t10k-images-idx3-ubyte.gz")
-    labels = _idx(MNIST / "t10k-labels-idx1-ubyte.gz").astype("int64")
-    return (images[:8000], labels[:8000]), (images[8000:], labels[8000:])
+    """The 10,000 real MNIST test digits shipped in kcore-datasets: (x_train, y_train), (x_test, y_test) with
+    the first 8,000 for training and the last 2,000 held out; images as uint8 (n, 28, 28), labels as int64."""
+    import kcore
+
+    (x_train, y_train), (x_test, y_test) = kcore.datasets.mnist.load_data(source="bundled")
+    return (x_train, y_train.astype("int64")), (x_test, y_test.astype("int64"))

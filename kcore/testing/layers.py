@@ -6,6 +6,7 @@ import numpy as np
 
 from kcore.autodiff import GradientTape, Node
 from kcore.testing.gradcheck import check_gradients
+from kcore.utils import tree
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,6 +24,7 @@ class LayerCase:
         rtol, atol: tolerances of the gradient check.
         deterministic_training: False for layers that draw random numbers in training (Dropout); their
             training path is checked for shape only.
+        strings: draw string inputs from these (text preprocessing layers: no float input, so no gradient).
     """
 
     layer: str
@@ -36,6 +38,7 @@ class LayerCase:
     rtol: float = 1e-4
     atol: float = 1e-6
     deterministic_training: bool = True
+    strings: tuple = ()
 
 
 def make_inputs(case, seed=0, dtype="float64"):
@@ -43,6 +46,9 @@ def make_inputs(case, seed=0, dtype="float64"):
     shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
     arrays = []
     for shape in shapes:
+        if case.strings:
+            arrays.append(rng.choice(np.asarray(case.strings, dtype=str), size=shape))
+            continue
         if case.integer_inputs:
             arrays.append(rng.integers(0, int(case.high), size=shape).astype("int32"))
             continue
@@ -58,31 +64,41 @@ def _numpy(x):
     return np.asarray(x.value if isinstance(x, Node) else x)
 
 
+def _joined(x):
+    """A layer's output as one array: itself, or (for a list or tuple of outputs, e.g. a cell's
+    `(output, states)` or an RNN with `return_state`) its leaves raveled and concatenated."""
+    from kcore import ops
+
+    if not tree.is_nested(x):
+        return x
+    return ops.concatenate([ops.reshape(leaf, (-1,)) for leaf in tree.flatten(x)], axis=0)
+
+
 def check_layer_gradients(layer, inputs, call_kwargs, rtol, atol, name):
     """The layer's VJPs w.r.t. its float inputs and every trainable weight, against finite differences."""
     float_input = not isinstance(inputs, list) and inputs.dtype == np.float64
     if float_input:
-        check_gradients(lambda x: layer(x, **call_kwargs), [inputs], rtol=rtol, atol=atol, name=f"{name} (input)")
+        check_gradients(lambda x: _joined(layer(x, **call_kwargs)), [inputs], rtol=rtol, atol=atol,
+                        name=f"{name} (input)")
     weights = layer.trainable_weights
     if not weights:
         return
-    out = _numpy(layer(inputs, **call_kwargs))
+    out = _numpy(_joined(layer(inputs, **call_kwargs)))
     cotangent = np.random.default_rng(1).standard_normal(out.shape)
     with GradientTape() as tape:
-        traced = layer(inputs, **call_kwargs)
+        traced = _joined(layer(inputs, **call_kwargs))
     analytic = tape.gradient(traced, weights, output_gradients=cotangent, unconnected_gradients="zero")
     eps = 1e-6
     for variable, grad in zip(weights, analytic, strict=True):
         numeric = np.zeros(variable.shape)
-        flat = variable.value.reshape(-1)
-        for i in range(flat.size):
-            saved = flat[i]
-            flat[i] = saved + eps
-            plus = np.sum(cotangent * _numpy(layer(inputs, **call_kwargs)))
-            flat[i] = saved - eps
-            minus = np.sum(cotangent * _numpy(layer(inputs, **call_kwargs)))
-            flat[i] = saved
-            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+        for i in np.ndindex(*variable.shape):  # by index: a non-contiguous weight has no flat view to write
+            saved = variable.value[i].copy()
+            variable.value[i] = saved + eps
+            plus = np.sum(cotangent * _numpy(_joined(layer(inputs, **call_kwargs))))
+            variable.value[i] = saved - eps
+            minus = np.sum(cotangent * _numpy(_joined(layer(inputs, **call_kwargs))))
+            variable.value[i] = saved
+            numeric[i] = (plus - minus) / (2 * eps)
         np.testing.assert_allclose(np.asarray(grad), numeric, rtol=rtol, atol=atol,
                                    err_msg=f"{name}: gradient of weight {variable.path!r} disagrees with "
                                            f"finite differences")
@@ -98,23 +114,26 @@ def check_layer_case(case):
 
     # float32 by default, and float64 data is cast rather than upcasting the layer.
     layer32 = cls(**case.kwargs)
-    out32 = _numpy(layer32(make_inputs(case, dtype="float64"), **case.call_kwargs))
-    if out32.dtype.kind == "f":
-        assert out32.dtype == np.float32, f"{name}: float32 layer returned {out32.dtype}"
+    outputs32 = [_numpy(leaf) for leaf in tree.flatten(layer32(make_inputs(case, dtype="float64"),
+                                                               **case.call_kwargs))]
+    for out32 in outputs32:
+        if out32.dtype.kind == "f":
+            assert out32.dtype == np.float32, f"{name}: float32 layer returned {out32.dtype}"
 
-    # shape inference on symbolic inputs agrees with what a call returns
+    # shape inference on symbolic inputs agrees with what a call returns (for each output of a list of them)
     shapes = case.input_shape if isinstance(case.input_shape, list) else [case.input_shape]
-    dtype = "int32" if case.integer_inputs else "float32"
+    dtype = "string" if case.strings else "int32" if case.integer_inputs else "float32"
     symbolic = [Input(batch_shape=(None, *s[1:]), dtype=dtype) for s in shapes]
     symbolic_out = cls(**case.kwargs)(symbolic if isinstance(case.input_shape, list) else symbolic[0])
-    expected = (None, *out32.shape[1:])
-    assert tuple(symbolic_out.shape) == expected, (
-        f"{name}: shape inference gives {symbolic_out.shape}, a call gives {expected} (batch dimension aside)")
+    inferred = [tuple(t.shape) for t in tree.flatten(symbolic_out)]
+    expected = [(None, *out32.shape[1:]) for out32 in outputs32]
+    assert inferred == expected, (
+        f"{name}: shape inference gives {inferred}, a call gives {expected} (batch dimension aside)")
 
     # float64 layer for the gradient check
     layer = cls(**case.kwargs, dtype="float64")
     inputs = make_inputs(case)
-    out = _numpy(layer(inputs, **case.call_kwargs))
+    out = _numpy(_joined(layer(inputs, **case.call_kwargs)))
 
     # config round trip: same class, same config, same outputs with the same weights
     clone = cls.from_config(layer.get_config())
@@ -122,27 +141,27 @@ def check_layer_case(case):
     clone(inputs, **case.call_kwargs)
     clone.set_weights(layer.get_weights())
     if case.deterministic_training or not case.call_kwargs.get("training"):
-        np.testing.assert_allclose(_numpy(clone(inputs, **case.call_kwargs)), out, rtol=1e-12, atol=1e-12,
+        np.testing.assert_allclose(_numpy(_joined(clone(inputs, **case.call_kwargs))), out, rtol=1e-12, atol=1e-12,
                                    err_msg=f"{name}: from_config + set_weights does not reproduce the output")
 
     # inference is deterministic
     if type(layer)._call_takes_training:
-        first = _numpy(layer(inputs, training=False))
-        np.testing.assert_array_equal(first, _numpy(layer(inputs, training=False)),
+        first = _numpy(_joined(layer(inputs, training=False)))
+        np.testing.assert_array_equal(first, _numpy(_joined(layer(inputs, training=False))),
                                       err_msg=f"{name}: training=False is not deterministic")
 
     if case.deterministic_training:
         check_layer_gradients(layer, inputs, case.call_kwargs, case.rtol, case.atol, name)
     else:
-        assert _numpy(layer(inputs, training=True)).shape == out.shape
+        assert _numpy(_joined(layer(inputs, training=True))).shape == out.shape
 
 
-def collect_layer_cases():
-    """Every installed plugin's layer cases, by layer name (loads every plugin)."""
-    from kcore.plugins import manager
+def collect_layer_cases(errors=None):
+    """Every installed plugin's layer cases, by layer name (loads every plugin). A plugin whose hook fails is
+    left out and reported (see `kcore.testing.collection.plugin_cases`)."""
+    from kcore.testing.collection import plugin_cases
 
     cases = {}
-    for plugin, plugin_cases in manager().call_each("kcore_layer_cases"):
-        for case in plugin_cases or ():
-            cases.setdefault(case.layer, []).append((plugin, case))
+    for plugin, case in plugin_cases("kcore_layer_cases", LayerCase, errors):
+        cases.setdefault(case.layer, []).append((plugin, case))
     return cases

@@ -1,14 +1,36 @@
-"""Utilities users expect from `keras.utils`."""
+"""Utilities users expect from `keras.utils`.
 
+Every name but `set_random_seed` lives in its own module, imported on first use, so that `import kcore` stays
+free of NumPy.
+"""
+
+import importlib as _importlib
 import random as _python_random
+
+_LAZY = {
+    "PyDataset": "kcore.training.py_dataset",
+    "Progbar": "kcore.utils.progbar",
+    "get_file": "kcore.utils.file_utils",
+    "to_categorical": "kcore.utils.numerical_utils",
+    "normalize": "kcore.utils.numerical_utils",
+    "pad_sequences": "kcore.utils.sequence_utils",
+    "split_dataset": "kcore.utils.dataset_utils",
+    "plot_model": "kcore.utils.model_visualization",
+    "model_to_dot": "kcore.utils.model_visualization",
+    "plot_history": "kcore.utils.history_plot",
+}
 
 
 def __getattr__(name):
-    if name == "PyDataset":
-        from kcore.training.py_dataset import PyDataset
-
-        return PyDataset
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'kcore.utils' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def set_random_seed(seed):

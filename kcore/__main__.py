@@ -1,7 +1,9 @@
-"""kcore's command line: `python -m kcore info` (or `kcore info`) describes this installation.
+"""kcore's command line (`python -m kcore ...`, or `kcore ...`).
 
-`info` reads package metadata only: it imports no plugin module, so it works even when a plugin is broken,
-and it shows each plugin as "not loaded" unless something in this process loaded it.
+- `info` describes this installation. It reads package metadata only: it imports no plugin module, so it works
+  even when a plugin is broken, and it shows each plugin as "not loaded" unless this process loaded it.
+- `new-plugin NAME [--kinds layer,loss,optimizer] [--dir PATH]` writes the skeleton of a plugin distribution
+  (see docs/writing-a-plugin.md).
 """
 
 import argparse
@@ -61,13 +63,39 @@ def info(out=sys.stdout):
     return status
 
 
+def new_plugin(name, kinds, directory, out=sys.stdout, err=sys.stderr):
+    """Write a plugin skeleton and say what to do next; return an exit status."""
+    from kcore.plugins.template import new_plugin as write_skeleton
+
+    try:
+        target = write_skeleton(name, [k.strip() for k in kinds.split(",") if k.strip()], directory)
+    except KcoreError as e:
+        print(f"error: {e}", file=err)
+        return 2
+    print(f"Created the kcore plugin {name} in {target}:", file=out)
+    for path in sorted(p for p in target.rglob("*") if p.is_file()):
+        print(f"  {path.relative_to(target)}", file=out)
+    print(f"Next: pip install -e \"{target}[test]\" && python -m pytest {target / 'tests'}", file=out)
+    print("Then replace the example components with yours: docs/writing-a-plugin.md.", file=out)
+    return 0
+
+
 def main(argv=None):
+    from kcore.plugins.template import KINDS
+
     parser = argparse.ArgumentParser(prog="kcore", description="kcore's command line.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("info", help="show kcore's version, settings, backend and installed plugins")
+    skeleton = commands.add_parser("new-plugin", help="write the skeleton of a plugin distribution")
+    skeleton.add_argument("name", help="the distribution name, e.g. acme-layers")
+    skeleton.add_argument("--kinds", default=",".join(KINDS),
+                          help=f"example components to include, comma-separated (default: {','.join(KINDS)})")
+    skeleton.add_argument("--dir", default=".", help="the folder to create the plugin's folder in (default: .)")
     args = parser.parse_args(argv)
     if args.command == "info":
         return info()
+    if args.command == "new-plugin":
+        return new_plugin(args.name, args.kinds, args.dir)
     parser.print_help()
     return 2
 

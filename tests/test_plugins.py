@@ -508,3 +508,174 @@ def test_kcore_info_reports_a_corrupt_config_file_instead_of_crashing(isolated_h
     assert result.returncode == 1
     assert "Cannot read the kcore config file" in result.stdout
     assert "kcore-backend-numpy" in result.stdout  # the rest of the report is still there
+
+
+# -- 13. test-case hooks that raise or answer nonsense ---------------------------------------------------
+
+GOOD_OP_PLUGIN = """
+from kcore.ops import op
+from kcore.plugins import hookimpl
+
+KCORE_PLUGIN_API = 1
+
+
+@op
+def fake_twice(xp, x):
+    return 2 * x, (lambda g: 2 * g,)
+
+
+@hookimpl
+def kcore_register(registry):
+    registry.add("op", "fake_twice", fake_twice)
+
+
+@hookimpl
+def kcore_op_cases():
+    from kcore.testing import OpCase, strategies
+
+    return [OpCase("fake_twice", strategies.unary(), lambda x: 2 * x)]
+"""
+
+CASES_PLUGIN = """
+from kcore.plugins import hookimpl
+
+KCORE_PLUGIN_API = 1
+
+
+class FakeCased:
+    pass
+
+
+@hookimpl
+def kcore_register(registry):
+    registry.add("layer", "FakeCased", FakeCased)
+
+
+@hookimpl
+def {hook}():
+    from kcore.testing import LayerCase, LossCase, OpCase  # noqa: F401
+
+    {body}
+"""
+
+
+def test_plugin_whose_op_cases_hook_raises_is_named_and_every_other_plugins_cases_still_come(make_plugin):
+    from kcore.testing import check_op_case, collect_op_cases
+    from kcore.testing.collection import PluginCasesWarning
+
+    make_plugin("kcore-fake-cases", "kcore_fake_cases", {"layer": ["FakeCased"]},
+                source=CASES_PLUGIN.format(hook="kcore_op_cases", body="raise RuntimeError('no cases today')"))
+    make_plugin("kcore-fake-twice", "kcore_fake_twice", {"op": ["fake_twice"]}, source=GOOD_OP_PLUGIN)
+
+    errors = []
+    cases = collect_op_cases(errors)
+
+    assert [type(e) for e in errors] == [PluginError]
+    message = str(errors[0])
+    assert "kcore-fake-cases 1.0" in message and "kcore_op_cases" in message
+    assert "RuntimeError: no cases today" in message
+    assert isinstance(errors[0].__cause__, RuntimeError)
+    assert {"fake_twice", "add", "matmul"} <= set(cases)  # the other plugin's and the core's cases
+    check_op_case(cases["fake_twice"], max_examples=5)
+    assert kcore.layers.FakeCased.__name__ == "FakeCased"  # the plugin's components still work
+    with pytest.warns(PluginCasesWarning, match=r"kcore-fake-cases 1\.0 raised in its kcore_op_cases hook"):
+        assert "fake_twice" in collect_op_cases()  # without an error list: a warning, and the cases
+
+
+@pytest.mark.parametrize(("body", "described"), [
+    ("return LayerCase('FakeCased')", "a LayerCase"),
+    ("return {'FakeCased': LayerCase('FakeCased')}", "a dict"),
+    ("return [LayerCase('FakeCased'), 'Dense']", "a list whose item 1 is a str"),
+    ("return [OpCase('add', None)]", "a list whose item 0 is an OpCase"),
+])
+def test_plugin_whose_layer_cases_hook_answers_something_else_is_named_and_others_are_kept(make_plugin, body,
+                                                                                         described):
+    from kcore.testing import collect_layer_cases
+
+    make_plugin("kcore-fake-cases", "kcore_fake_cases", {"layer": ["FakeCased"]},
+                source=CASES_PLUGIN.format(hook="kcore_layer_cases", body=body))
+
+    errors = []
+    cases = collect_layer_cases(errors)
+
+    assert len(errors) == 1
+    message = str(errors[0])
+    assert f"kcore-fake-cases 1.0 returned {described}" in message
+    assert "expected a list of kcore.testing.LayerCase" in message
+    assert "FakeCased" not in cases
+    assert "Dense" in cases and cases["Dense"][0][0] == "kcore-layers-core"
+
+
+def test_plugin_whose_loss_cases_hook_raises_leaves_the_other_loss_cases_in_place(make_plugin):
+    from kcore.testing import collect_loss_cases
+
+    make_plugin("kcore-fake-cases", "kcore_fake_cases", {"layer": ["FakeCased"]},
+                source=CASES_PLUGIN.format(hook="kcore_loss_cases", body="raise KeyError('mse')"))
+
+    errors = []
+    cases = collect_loss_cases(errors)
+
+    assert len(errors) == 1 and "kcore-fake-cases 1.0 raised in its kcore_loss_cases hook: KeyError" in str(errors[0])
+    assert "mse" in cases or "mean_squared_error" in cases
+
+
+def test_call_each_without_an_error_list_still_raises_at_the_first_failing_plugin(make_plugin):
+    make_plugin("kcore-fake-cases", "kcore_fake_cases", {"layer": ["FakeCased"]},
+                source=CASES_PLUGIN.format(hook="kcore_op_cases", body="raise RuntimeError('no cases today')"))
+
+    with pytest.raises(PluginError, match=r"kcore-fake-cases 1\.0 raised in its kcore_op_cases hook"):
+        kcore.plugins.manager().call_each("kcore_op_cases")
+
+
+# -- 14. python -m kcore new-plugin ----------------------------------------------------------------------
+
+
+def test_new_plugin_writes_a_skeleton_whose_declarations_match_its_registrations(tmp_path, isolated_home):
+    import tomllib
+
+    result = _run(["-m", "kcore", "new-plugin", "acme-extras", "--kinds", "layer,optimizer", "--dir", tmp_path],
+                  isolated_home)
+
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "acme-extras"
+    assert f"Created the kcore plugin acme-extras in {root}" in result.stdout
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    assert files == ["README.md", "acme_extras/__init__.py", "acme_extras/plugin.py", "acme_extras/scale.py",
+                     "acme_extras/sgd.py", "pyproject.toml", "tests/test_layers.py", "tests/test_optimizers.py",
+                     "tests/test_plugin.py"]
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    entry_points = project["project"]["entry-points"]
+    assert entry_points["kcore.plugins"] == {"acme-extras": "acme_extras.plugin"}
+    assert set(entry_points["kcore.provides"]) == {"layer:AcmeExtrasScale", "optimizer:AcmeExtrasSGD",
+                                                   "optimizer:acme_extras_sgd"}
+    assert project["project"]["dependencies"] == [f"kcore>=0.{kcore.__version__.split('.')[1]},"
+                                                  f"<0.{int(kcore.__version__.split('.')[1]) + 1}"]
+    plugin_source = (root / "acme_extras" / "plugin.py").read_text()
+    assert f"KCORE_PLUGIN_API = {kcore.plugins.PLUGIN_API_VERSION}" in plugin_source
+    assert "kcore_layer_cases" in plugin_source and "kcore_loss_cases" not in plugin_source
+    for path in root.rglob("*.py"):
+        compile(path.read_text(), str(path), "exec")  # every generated module is valid Python
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["new-plugin", "9lives"], "'9lives' is not a valid distribution name"),
+    (["new-plugin", "kcore-losses"], "'kcore-losses' is one of kcore's own distributions"),
+    (["new-plugin", "acme", "--kinds", "layer,metric"], "--kinds must be a comma-separated subset of "
+                                                        "layer,loss,optimizer. Received: layer,metric"),
+])
+def test_new_plugin_refuses_bad_names_and_kinds_with_the_value_received(tmp_path, isolated_home, args, message):
+    result = _run(["-m", "kcore", *args, "--dir", tmp_path], isolated_home)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_plugin_never_writes_into_a_folder_that_is_not_empty(tmp_path, isolated_home):
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "mine.py").write_text("keep me\n")
+
+    result = _run(["-m", "kcore", "new-plugin", "acme", "--dir", tmp_path], isolated_home)
+
+    assert result.returncode == 2 and "already exists and is not empty" in result.stderr
+    assert [p.name for p in (tmp_path / "acme").iterdir()] == ["mine.py"]

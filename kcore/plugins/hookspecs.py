@@ -41,6 +41,8 @@ def kcore_register(registry):
 
 
 # -- Testing ----------------------------------------------------------------------------------------------
+# Each hook below returns a list of cases. One that raises, or returns anything else, is reported with the
+# plugin's distribution name and its cases are left out; every other plugin's cases are kept.
 
 
 @hookspec

@@ -197,19 +197,31 @@ class PluginManager:
             message += f" Installed {kind}s: {', '.join(installed)}."
         return message + " A third-party plugin that provides it must be installed for kcore to find it."
 
-    def call_each(self, hook_name, **kwargs):
-        """Call a hook on every loaded plugin separately; a plugin that raises is named in the error."""
+    def call_each(self, hook_name, errors=None, **kwargs):
+        """Call a hook on every loaded plugin separately: `[(distribution, answer)]`.
+
+        A plugin that raises is named in a PluginError. Without `errors` the first one raises; with `errors` (a
+        list) each is appended there and skipped, so that every other plugin's answer still comes back.
+        """
         self.load_all()
         results = []
         for impl in getattr(self.hooks.hook, hook_name).get_hookimpls():
             try:
                 results.append((impl.plugin_name, impl.function(**kwargs)))
-            except KcoreError:
-                raise
             except Exception as e:
-                raise PluginError(f"The kcore plugin {impl.plugin_name} raised in its {hook_name} hook: "
-                                  f"{type(e).__name__}: {e}") from e
+                if errors is None and isinstance(e, KcoreError):
+                    raise
+                error = PluginError(f"The kcore plugin {self._label(impl.plugin_name)} raised in its {hook_name} "
+                                    f"hook: {type(e).__name__}: {e}")
+                if errors is None:
+                    raise error from e
+                error.__cause__ = e
+                errors.append(error)
         return results
+
+    def _label(self, distribution):
+        record = self.records().get(distribution)
+        return record.label if record is not None else distribution
 
 
 _manager = None

@@ -5,6 +5,9 @@
 - `OpCase` and `check_op_case`: how an op is tested. A plugin returns its cases from the `kcore_op_cases`
   hook; kcore's suite then checks every registered op's gradient, its float32 dtype, its reference values,
   and fails for any op that has no case.
+- `LayerCase` and `check_layer_case`: the layer conformance test; `LossCase` and `check_loss_case`: the loss one.
+- `check_backend_op_case` and `run_backend_conformance`: the backend conformance suite, every op compared with
+  the NumPy backend (the pytest module `kcore.testing.backend_conformance`).
 """
 
 import dataclasses
@@ -16,13 +19,14 @@ from hypothesis import strategies as st
 
 from kcore.autodiff import GradientTape, Tensor
 from kcore.testing import strategies
+from kcore.testing.backends import check_backend_op_case, run_backend_conformance
 from kcore.testing.gradcheck import check_gradients, numeric_vjp
 from kcore.testing.layers import LayerCase, check_layer_case, collect_layer_cases
 from kcore.testing.losses import LossCase, check_loss_case, collect_loss_cases
 
-__all__ = ["LayerCase", "LossCase", "OpCase", "check_gradients", "check_layer_case", "check_loss_case",
-           "check_op_case", "collect_layer_cases", "collect_loss_cases", "collect_op_cases", "numeric_vjp",
-           "strategies"]
+__all__ = ["LayerCase", "LossCase", "OpCase", "check_backend_op_case", "check_gradients", "check_layer_case",
+           "check_loss_case", "check_op_case", "collect_layer_cases", "collect_loss_cases", "collect_op_cases",
+           "numeric_vjp", "run_backend_conformance", "strategies"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,16 +115,16 @@ def check_op_case(case, max_examples=None):
     property_test()
 
 
-def collect_op_cases():
-    """Every installed plugin's op cases, by op name (loads every plugin)."""
+def collect_op_cases(errors=None):
+    """Every installed plugin's op cases, by op name (loads every plugin). A plugin whose hook fails is left
+    out and reported (see `kcore.testing.collection.plugin_cases`)."""
     from kcore.errors import DuplicateNameError
-    from kcore.plugins import manager
+    from kcore.testing.collection import plugin_cases
 
     cases, owners = {}, {}
-    for plugin, plugin_cases in manager().call_each("kcore_op_cases"):
-        for case in plugin_cases or ():
-            if case.op in cases:
-                raise DuplicateNameError(f"Both {owners[case.op]} and {plugin} give a test case for the op "
-                                         f"{case.op!r}; keep one.")
-            cases[case.op], owners[case.op] = case, plugin
+    for plugin, case in plugin_cases("kcore_op_cases", OpCase, errors):
+        if case.op in cases:
+            raise DuplicateNameError(f"Both {owners[case.op]} and {plugin} give a test case for the op "
+                                     f"{case.op!r}; keep one.")
+        cases[case.op], owners[case.op] = case, plugin
     return cases

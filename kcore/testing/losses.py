@@ -84,11 +84,12 @@ def check_loss_case(case, max_examples=None):
     property_test()
 
 
-def collect_loss_cases():
-    from kcore.plugins import manager
+def collect_loss_cases(errors=None):
+    """Every installed plugin's loss cases, by loss name (loads every plugin). A plugin whose hook fails is
+    left out and reported (see `kcore.testing.collection.plugin_cases`)."""
+    from kcore.testing.collection import plugin_cases
 
     cases = {}
-    for _plugin, plugin_cases in manager().call_each("kcore_loss_cases"):
-        for case in plugin_cases or ():
-            cases.setdefault(case.loss, []).append(case)
+    for _plugin, case in plugin_cases("kcore_loss_cases", LossCase, errors):
+        cases.setdefault(case.loss, []).append(case)
     return cases

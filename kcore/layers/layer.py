@@ -206,6 +206,31 @@ class Layer:
         for variable, value in zip(own, weights, strict=True):
             variable.assign(value)
 
+    def save_own_variables(self, store):
+        """Write this layer's own variables (not its sublayers') into `store` as "0", "1", ... in creation order,
+        trainable first: Keras 3's layout of a weights file. Override together with `load_own_variables`."""
+        for i, variable in enumerate(self._trainable_variables + self._non_trainable_variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Set this layer's own variables from what `save_own_variables` wrote, checking the count and every
+        shape before any variable is changed."""
+        own = self._trainable_variables + self._non_trainable_variables
+        where = getattr(store, "path", "its group")
+        if len(store) != len(own):
+            built = "" if self.built else " (it is not built: build the model, e.g. by calling it on data, first)"
+            raise ShapeError(f"Layer '{self.name}' has {len(own)} variables {[v.name for v in own]}{built}; the "
+                             f"weights file holds {len(store)} for it at {where!r}. The file was saved from a "
+                             f"different model.")
+        values = [store[str(i)] for i in range(len(own))]
+        for variable, value in zip(own, values, strict=True):
+            if tuple(value.shape) != variable.shape:
+                raise ShapeError(f"Layer '{self.name}': variable {variable.name!r} has shape {variable.shape}; the "
+                                 f"weights file holds shape {tuple(value.shape)} at {where!r}. No weight of this "
+                                 f"layer was changed.")
+        for variable, value in zip(own, values, strict=True):
+            variable.assign(value)
+
     def count_params(self):
         if not self.built:
             raise KcoreError(f"Layer '{self.name}' is not built yet, so it has no weights to count. Call it on "

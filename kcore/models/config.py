@@ -74,14 +74,15 @@ def functional_from_config(cls, config, custom_objects=None):
             outputs[name, 0] = [layer.output_tensor]
     node_counts = {}
 
-    def resolve(value):
-        def one(v):
-            if not _is_tensor_config(v):
-                return v
-            source, node_index, tensor_index = v["config"]["keras_history"]
+    def resolve(value):  # a tensor's config is itself a dict: look for it before descending into dicts
+        if _is_tensor_config(value):
+            source, node_index, tensor_index = value["config"]["keras_history"]
             return outputs[source, node_index][tensor_index]
-
-        return tree.map_structure(one, value) if not _is_tensor_config(value) else one(value)
+        if isinstance(value, (list, tuple)):
+            return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return value
 
     def ready(value):
         found = []

@@ -45,6 +45,29 @@ class Model(Trainer, Layer):
         """Print the Keras table of layers, output shapes and parameter counts."""
         print_summary(self, line_length=line_length, print_fn=print_fn, show_trainable=show_trainable)
 
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Save the model (config, weights, optimizer state, compile arguments) as a Keras 3 `.keras` archive,
+        atomically. `kcore.saving.load_model(filepath)` (or Keras 3's) restores it."""
+        from kcore.saving import saving_lib
+
+        saving_lib.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Save the weights (and the optimizer's state) as a Keras 3 `.weights.h5` file, atomically."""
+        from kcore.saving import saving_lib
+
+        saving_lib.save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights from a `.weights.h5` file or a `.keras` archive into this built model."""
+        if kwargs:
+            from kcore.errors import ConfigError
+
+            raise ConfigError(f"load_weights(): unknown argument(s) {sorted(kwargs)}.")
+        from kcore.saving import saving_lib
+
+        saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
     def get_layer(self, name=None, index=None):
         if index is not None:
             return self.layers[index]

@@ -111,6 +111,46 @@ class Optimizer:
         """The optimizer's state: the step counter, then every slot."""
         return [self.iterations, *self._slots]
 
+    def _has_rate_variable(self):
+        return not (isinstance(self._learning_rate, LearningRateSchedule) or callable(self._learning_rate))
+
+    def save_own_variables(self, store):
+        """Keras 3's layout: "0" the step counter, "1" the learning rate (unless it is a schedule), then the
+        slots in creation order."""
+        import numpy as np
+
+        values = [self.iterations.numpy()]
+        if self._has_rate_variable():
+            values.append(np.float32(self.learning_rate))
+        for i, value in enumerate(values + [slot.numpy() for slot in self._slots]):
+            store[str(i)] = value
+
+    def load_own_variables(self, store):
+        """Restore what `save_own_variables` wrote. Build the optimizer first (`build(model.trainable_variables)`)
+        so that its slots exist. A state of another shape is skipped with a warning, as Keras does."""
+        import numpy as np
+
+        offset = 2 if self._has_rate_variable() else 1
+        count, where = len(store), getattr(store, "path", "its group")
+        # A state saved before the first step has no slots; it fits only an optimizer that has not stepped yet.
+        fresh = count == offset and (not self._slots or int(self.iterations.value) == 0)
+        if count != offset + len(self._slots) and not fresh:
+            warnings.warn(f"{type(self).__name__} '{self.name}': the weights file holds {count} optimizer variables "
+                          f"at {where!r}, and this optimizer has {offset + len(self._slots)} (built: {self.built}). "
+                          f"Its state was left as it was (not restored from the file).",
+                          stacklevel=3)
+            return
+        values = [store[str(i)] for i in range(count)]
+        for slot, value in zip(self._slots, values[offset:], strict=False):
+            if tuple(value.shape) != slot.shape:
+                raise ShapeError(f"{type(self).__name__} '{self.name}': slot {slot.name!r} has shape {slot.shape}; "
+                                 f"the weights file holds shape {tuple(value.shape)} at {where!r}.")
+        self.iterations.assign(values[0])
+        if offset == 2 and np.float32(self.learning_rate) != np.float32(values[1]):
+            self.learning_rate = float(values[1])  # changed during training, e.g. by ReduceLROnPlateau
+        for slot, value in zip(self._slots, values[offset:], strict=False):
+            slot.assign(value)
+
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         self._no_decay |= {id(v) for v in var_list or ()}
         self._no_decay_names = tuple(var_names or ())

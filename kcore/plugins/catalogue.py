@@ -10,10 +10,14 @@ _CONV = ("Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose D
          "AveragePooling2D AveragePooling3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D "
          "GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D ZeroPadding1D ZeroPadding2D "
          "ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D UpSampling2D UpSampling3D "
-         "MaxPool1D MaxPool2D MaxPool3D AvgPool1D AvgPool2D AvgPool3D")
+         "MaxPool1D MaxPool2D MaxPool3D AvgPool1D AvgPool2D AvgPool3D GlobalMaxPool1D GlobalMaxPool2D "
+         "GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D Convolution1D Convolution2D "
+         "Convolution3D Convolution1DTranspose Convolution2DTranspose Convolution3DTranspose "
+         "SeparableConvolution1D SeparableConvolution2D")
+_CONV_OPS = "conv depthwise_conv separable_conv conv_transpose max_pool average_pool"
 
 _RECURRENT = ("SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell RNN StackedRNNCells Bidirectional "
-              "TimeDistributed ConvLSTM1D ConvLSTM2D")
+              "TimeDistributed")
 
 _CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D GaussianNoise "
                 "GaussianDropout Flatten Reshape Permute RepeatVector Embedding Masking BatchNormalization "
@@ -41,7 +45,8 @@ _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccura
             "top_k_categorical_accuracy sparse_top_k_categorical_accuracy mean_squared_error mean_absolute_error "
             "sum auc precision recall root_mean_squared_error mse MSE mae MAE")
 
-_CALLBACKS = "EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback"
+_CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback "
+              "ModelCheckpoint BackupAndRestore")
 
 _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing california_housing"
 
@@ -61,13 +66,14 @@ FIRST_PARTY = {
         "regularizer": "L1 L2 L1L2 OrthogonalRegularizer l1 l2 l1_l2 orthogonal_regularizer",
         "constraint": "MaxNorm NonNeg UnitNorm MinMaxNorm max_norm non_neg unit_norm min_max_norm",
     },
-    "kcore-layers-conv": {"layer": _CONV},
-    "kcore-layers-recurrent": {"layer": _RECURRENT},
+    "kcore-layers-conv": {"layer": _CONV, "op": _CONV_OPS},
+    "kcore-layers-recurrent": {"layer": _RECURRENT, "op": "lstm gru simple_rnn"},
     "kcore-losses": {"loss": _LOSSES},
     "kcore-optimizers": {"optimizer": _OPTIMIZERS, "schedule": _SCHEDULES},
     "kcore-metrics": {"metric": _METRICS},
     "kcore-callbacks": {"callback": _CALLBACKS},
     "kcore-datasets": {"dataset": _DATASETS},
+    "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization"},
 }
 
 

@@ -48,6 +48,7 @@ class Trainer:
         self._trainable_cache = None
         self._cached_layers = None
         self._in_fit = False
+        self._initial_epoch = None  # the epoch a restored backup resumes at (Keras 3's attribute)
 
     # -- compile ------------------------------------------------------------------------------------------
 
@@ -222,6 +223,8 @@ class Trainer:
         epoch_logs = {}
         try:
             callbacks.on_train_begin()
+            if self._initial_epoch is not None:  # set by a callback restoring a backup (BackupAndRestore)
+                initial_epoch, self._initial_epoch = self._initial_epoch, None
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 callbacks.on_epoch_begin(epoch)

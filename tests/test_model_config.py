@@ -47,3 +47,27 @@ def test_an_unknown_class_in_a_config_is_refused_without_importing_anything():
     config = {"module": "os", "class_name": "system", "config": {"command": "echo hacked"}, "registered_name": None}
     with pytest.raises(ConfigError, match="'system'"):
         deserialize_keras_object(config)
+
+
+def test_model_from_config_rebuilds_a_functional_model():
+    inputs = layers.Input(shape=(3,))
+    model = kcore.Model(inputs, layers.Dense(2)(inputs))
+    clone = kcore.Model.from_config(model.get_config())
+    assert type(clone).__name__ == "Functional" and len(clone.weights) == 2
+
+
+def test_a_layer_shared_with_another_model_round_trips():
+    shared = layers.Dense(3, name="shared_dense")
+    first_in = layers.Input(shape=(3,))
+    kcore.Model(first_in, shared(first_in))  # the layer's first call belongs to another model
+    second_in = layers.Input(shape=(3,))
+    model = kcore.Model(second_in, layers.Dense(1)(shared(shared(second_in))))
+    clone = kcore.Model.from_config(json.loads(json.dumps(model.get_config())))
+    _same_predictions(model, clone, np.ones((2, 3), "float32"))
+
+
+def test_functional_layers_are_listed_in_keras_order_without_ops():
+    a = layers.Input(shape=(2,), name="a")
+    left, right = layers.Dense(2, name="left")(a), layers.Dense(2, name="right")(a)
+    model = kcore.Model(a, layers.Dense(1, name="out")(left + right))
+    assert [layer.name for layer in model.layers] == ["a", "left", "right", "out"]

@@ -1,6 +1,7 @@
 """Model configs in Keras 3's layout, and rebuilding models from them."""
 
 from kcore.errors import ConfigError
+from kcore.layers.input_layer import InputLayer
 from kcore.layers.symbolic import KerasTensor
 from kcore.saving.serialization import deserialize_keras_object, serialize_keras_object
 from kcore.utils import tree
@@ -24,36 +25,37 @@ def sequential_from_config(cls, config, custom_objects=None):
     return cls(layers, trainable=config.get("trainable", True), name=config.get("name"))
 
 
-def _tensor_config(tensor):
-    layer, node_index, tensor_index = tensor.history
-    return {"class_name": TENSOR, "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
-                                              "keras_history": [layer.name, node_index, tensor_index]}}
-
-
-def _encode(value):
-    return tree.map_structure(lambda v: _tensor_config(v) if isinstance(v, KerasTensor) else v, value)
-
-
 def functional_config(model):
-    """Each layer with the nodes (calls) it has inside this model, and the model's inputs and outputs."""
+    """Each layer with the nodes (calls) it has inside this model, and the model's inputs and outputs.
+
+    A layer shared with other models has calls outside this one: node indices are renumbered to count only
+    this model's calls, so that the config rebuilds on its own."""
+    in_model = {id(node) for node in model._nodes}
+    local = {}  # id(node) -> its index among this model's calls of its layer
+    for layer in model._graph_layers:
+        own = [n for n in layer._inbound_nodes if id(n) in in_model or isinstance(layer, InputLayer)]
+        for i, node in enumerate(own[:1] if isinstance(layer, InputLayer) else own):
+            local[id(node)] = i
+
+    def history(tensor):
+        layer, node_index, tensor_index = tensor.history
+        return [layer.name, local.get(id(layer._inbound_nodes[node_index]), node_index), tensor_index]
+
+    def encode(value):
+        return tree.map_structure(lambda v: {"class_name": TENSOR, "config": {
+            "shape": list(v.shape), "dtype": v.dtype, "keras_history": history(v)}}
+            if isinstance(v, KerasTensor) else v, value)
+
     layers = []
-    for layer in model.layers:
+    for layer in model._graph_layers:
         entry = serialize_keras_object(layer)
         entry["name"] = layer.name
-        entry["inbound_nodes"] = [{"args": _encode(list(node.args)), "kwargs": _encode(node.kwargs)}
-                                  for node in layer._inbound_nodes if any(node is n for n in model._nodes)]
+        entry["inbound_nodes"] = [{"args": encode(list(node.args)), "kwargs": encode(node.kwargs)}
+                                  for node in layer._inbound_nodes if id(node) in in_model]
         layers.append(entry)
-
-    def refs(structure):
-        return tree.map_structure(_history_name, structure)
-
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
-            "input_layers": refs(model._inputs_struct), "output_layers": refs(model._outputs_struct)}
-
-
-def _history_name(tensor):
-    layer, node_index, tensor_index = tensor.history
-    return [layer.name, node_index, tensor_index]
+            "input_layers": tree.map_structure(history, model._inputs_struct),
+            "output_layers": tree.map_structure(history, model._outputs_struct)}
 
 
 def _is_tensor_config(value):

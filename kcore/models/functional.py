@@ -68,8 +68,14 @@ class Functional(Model):
                                   f"'{t.history[0].name}'.")
         self._nodes = _graph_nodes(self.outputs, self.inputs)
         self._input_layers = [t.history[0] for t in self.inputs]
-        layers = self._input_layers + [node.layer for node in self._nodes]
-        self._graph_layers = list({id(layer): layer for layer in layers}.values())
+        from kcore.saving.object_tree import keras_layer_order
+
+        # Keras's order (inputs first, by depth), so that get_weights() lines up with a Keras model's; the ops
+        # recorded on symbolic tensors follow (they hold no weights, and Keras does not list them as layers)
+        ordered = keras_layer_order(self)
+        known = {id(layer) for layer in ordered}
+        ops = [node.layer for node in self._nodes if id(node.layer) not in known]
+        self._graph_layers = ordered + list({id(layer): layer for layer in ops}.values())
         names = [layer.name for layer in self._graph_layers]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -80,7 +86,10 @@ class Functional(Model):
 
     @property
     def layers(self):
-        return list(self._graph_layers)
+        """The layers, as Keras lists them (the ops applied to symbolic tensors are not layers)."""
+        from kcore.layers.op_layer import OpLayer
+
+        return [layer for layer in self._graph_layers if not isinstance(layer, OpLayer)]
 
     @property
     def input_shape(self):

@@ -30,6 +30,15 @@ class Model(Trainer, Layer):
         Layer.__init__(self, **{k: kwargs[k] for k in ("name", "trainable", "dtype") if k in kwargs})
         Trainer.__init__(self)
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional config (with layers, inputs and outputs) rebuilds a functional model, as in Keras."""
+        if cls is Model and {"layers", "input_layers", "output_layers"} <= set(config):
+            from kcore.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return super().from_config(config)
+
     def build(self, input_shape):
         """Build a subclassed model by running it once on placeholders of `input_shape`."""
         if type(self).call is Model.call:

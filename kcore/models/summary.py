@@ -45,7 +45,7 @@ def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
     if show_trainable:
         headers.append("Trainable")
     rows = []
-    for layer in model.layers:
+    for layer in getattr(model, "_graph_layers", None) or model.layers:
         row = [f"{layer.name} ({type(layer).__name__})", _output_shape(layer), f"{_params(layer):,}"]
         if functional:
             row.append(_connections(layer) or "-")

@@ -11,7 +11,7 @@ def _float_or_given(xp, value, dtype):
     if isinstance(value, (int, float, list, tuple)):
         array = xp.asarray(value)
         return array.astype(config.floatx()) if array.dtype.kind == "f" else array.astype("int32")
-    return xp.array(value)  # an array keeps its dtype, and the variable owns a copy
+    return xp.array(value, order="C")  # an array keeps its dtype; the variable owns a contiguous copy
 
 
 class Variable(Node):
@@ -49,7 +49,8 @@ class Variable(Node):
             if shape is None:
                 raise ConfigError(f"Variable {self.name!r}: a callable initializer needs `shape`. "
                                   f"Pass shape=(...), or pass an initial array instead.")
-            value = xp.asarray(initializer(tuple(shape), dtype=dtype or config.floatx()))
+            # contiguous, so that in-place updates and reshapes of `value` never work on a copy
+            value = xp.ascontiguousarray(initializer(tuple(shape), dtype=dtype or config.floatx()))
         else:
             value = _float_or_given(xp, initializer.value if isinstance(initializer, Node) else initializer,
                                     dtype)

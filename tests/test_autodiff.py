@@ -177,3 +177,10 @@ def test_numpy_arrays_on_the_left_defer_to_kcore():
         y = ops.sum(np.array([3.0], "float32") * w)
     assert isinstance(y, kcore.Tensor)
     np.testing.assert_allclose(tape.gradient(y, w), [3.0])
+
+
+def test_variables_hold_contiguous_arrays_even_from_transposed_values():
+    v = Variable(np.ones((3, 4), "float32").T)
+    assert v.value.flags.c_contiguous
+    w = Variable(lambda shape, dtype: np.ones(shape[::-1], dtype).T, shape=(4, 3))
+    assert w.value.flags.c_contiguous

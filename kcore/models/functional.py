@@ -144,10 +144,13 @@ class Functional(Model):
                 kwargs["mask"] = mask_in
             out = layer(*args, **kwargs)
             out_mask = layer.compute_mask(args[0], mask_in)
-            for tensor, value in zip(node.output_tensors, tree.flatten(out), strict=True):
+            outputs = tree.flatten(out)
+            per_output = isinstance(out_mask, (list, tuple)) and len(out_mask) == len(outputs) > 1
+            for i, (tensor, value) in enumerate(zip(node.output_tensors, outputs, strict=True)):
                 values[id(tensor)] = value
-                if out_mask is not None:
-                    masks[id(tensor)] = out_mask
+                mask = out_mask[i] if per_output else out_mask
+                if mask is not None:
+                    masks[id(tensor)] = mask
         return tree.map_structure(resolve, self._outputs_struct)
 
     def get_config(self):

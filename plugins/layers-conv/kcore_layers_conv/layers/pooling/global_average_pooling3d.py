@@ -1,0 +1,22 @@
+"""GlobalAveragePooling3D: the mean over all positions of volumes, per channel."""
+
+from kcore_layers_conv.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """The mean over every spatial position of volumes, per channel: `(batch, channels)`.
+
+    Args:
+        data_format: "channels_last" or "channels_first"; default: the config's `image_data_format`.
+        keepdims: keep the spatial axes, each of length 1.
+
+    Example:
+        >>> GlobalAveragePooling3D()(np.ones((2, 4, 4, 4, 3), "float32")).shape
+        (2, 3)
+    """
+
+    rank = 3
+    pool_mode = "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)

@@ -1,0 +1,22 @@
+"""GlobalMaxPooling1D: the maximum over all positions of sequences, per channel."""
+
+from kcore_layers_conv.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """The maximum over every spatial position of sequences, per channel: `(batch, channels)`.
+
+    Args:
+        data_format: "channels_last" or "channels_first"; default: the config's `image_data_format`.
+        keepdims: keep the spatial axes, each of length 1.
+
+    Example:
+        >>> GlobalMaxPooling1D()(np.ones((2, 10, 3), "float32")).shape
+        (2, 3)
+    """
+
+    rank = 1
+    pool_mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)

@@ -1,0 +1,25 @@
+"""MaxPooling2D: the maximum over each window of images."""
+
+from kcore_layers_conv.layers.pooling.base_pooling import BasePooling
+
+
+class MaxPooling2D(BasePooling):
+    """The maximum over each `pool_size` window of images, every `strides` positions (default: `pool_size`).
+
+    Args:
+        pool_size: the window's size, an int or a tuple of 2 ints.
+        strides: the step between windows, an int or a tuple of 2 ints; None: `pool_size`.
+        padding: "valid" (windows inside the input only) or "same" (pad so that the output has
+            ceil(input / strides) positions; padding never wins a maximum).
+        data_format: "channels_last" or "channels_first"; default: the config's `image_data_format`.
+
+    Example:
+        >>> MaxPooling2D(2)(np.ones((2, 26, 26, 32), "float32")).shape
+        (2, 13, 13, 32)
+    """
+
+    rank = 2
+    pool_mode = "max"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, **kwargs)

@@ -1,0 +1,63 @@
+"""The distribution's declarations agree with what it registers, and kcore finds its names."""
+
+import importlib.metadata
+
+import numpy as np
+from kcore_layers_conv.plugin import components
+
+import kcore
+from kcore.plugins import catalogue
+
+
+def _declared():
+    dist = importlib.metadata.distribution("kcore-layers-conv")
+    pairs = [ep.name.partition(":") for ep in dist.entry_points if ep.group == "kcore.provides"]
+    return {(kind, name) for kind, _, name in pairs}
+
+
+def _registered():
+    return {(kind, name) for kind, named in components().items() for name in named}
+
+
+def test_every_registered_name_is_declared_in_the_entry_points_and_nothing_more():
+    assert _declared() == _registered()
+
+
+def test_the_core_catalogue_lists_exactly_the_declared_names():
+    catalogued = {(kind, name) for kind, names in catalogue.FIRST_PARTY["kcore-layers-conv"].items()
+                  for name in names.split()}
+    assert catalogued == _declared()
+
+
+def test_kcore_namespaces_resolve_layers_aliases_and_ops_to_this_distribution():
+    from kcore_layers_conv.layers import Conv2D, GlobalAveragePooling2D, MaxPooling2D
+    from kcore_layers_conv.ops import conv
+
+    assert kcore.layers.Conv2D is Conv2D and kcore.layers.Convolution2D is Conv2D
+    assert kcore.layers.MaxPool2D is MaxPooling2D and kcore.layers.GlobalAvgPool2D is GlobalAveragePooling2D
+    assert kcore.ops.conv is conv
+
+
+def test_a_backend_kernel_replaces_an_op_and_keeps_its_signature():
+    """A faster kernel registered as "<backend>.<op>" runs instead of the op's own implementation."""
+    from kcore.backend import bind_kernels
+    from kcore.plugins import manager
+
+    kcore.ops.max_pool(np.ones((1, 2, 2, 1), "float32"), 2)  # activates the backend
+    calls = []
+
+    def kernel(xp, inputs, pool_size, strides=None, padding="valid", data_format=None):
+        calls.append(pool_size)
+        return kcore.ops.max_pool.fn(xp, inputs, pool_size, strides, padding, data_format)
+
+    registry = manager().registry
+    with registry.owned_by("test"):
+        registry.add("kernel", "numpy.max_pool", kernel)
+    try:
+        bind_kernels(manager())
+        out = kcore.ops.max_pool(np.ones((1, 4, 4, 1), "float32"), 2)
+        assert calls == [2] and out.shape == (1, 2, 2, 1)
+    finally:
+        registry.remove_owner("test")
+        bind_kernels(manager())
+    assert kcore.ops.max_pool.impl is kcore.ops.max_pool.fn

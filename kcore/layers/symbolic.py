@@ -106,6 +106,8 @@ def symbolic_call(layer, args, kwargs):
             layer._build_once(shapes)
         outputs = layer.compute_output_spec(*args, **kwargs)
     except ShapeError as e:
+        if f"'{layer.name}'" in str(e):
+            raise  # the layer's own check already names it, the shapes and the fix
         raise ShapeError(f"Layer '{layer.name}' ({type(layer).__name__}) cannot take inputs of shape "
                          f"{shapes}: {e}") from e
     except (ValueError, TypeError) as e:

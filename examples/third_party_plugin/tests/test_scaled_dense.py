@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from acme_kcore import ScaledDense, plugin
 
+import kcore
 from kcore.errors import ConfigError
 from kcore.testing import check_layer_case
 
@@ -24,10 +25,12 @@ def test_output_is_the_kernel_product_scaled_by_gain_over_root_fan_in():
 
 
 def test_kernel_starts_from_a_standard_normal_whatever_the_width():
+    kcore.utils.set_random_seed(0)
     layer = ScaledDense(200)
     layer.build((None, 300))
     kernel = layer.get_weights()[0]
-    assert abs(kernel.mean()) < 0.01 and abs(kernel.std() - 1.0) < 0.01
+    # 60,000 draws: the mean's standard error is 0.004 and the std's 0.003, so these bounds are 5 sigma
+    assert abs(kernel.mean()) < 0.02 and abs(kernel.std() - 1.0) < 0.015
 
 
 def test_bad_units_are_refused_with_the_value_received():

@@ -76,7 +76,7 @@ class ModelCheckpoint(MonitorCallback):
         current = self.monitor_value(logs, "ModelCheckpoint(save_best_only=True)")
         if current is None:  # as Keras: without the value to compare, save (monitor_value has warned)
             return True
-        best = "None" if self.best is None else f"{self.best:.5f}"
+        best = ("inf" if self._decide_direction() else "-inf") if self.best is None else f"{self.best:.5f}"
         if not self.is_improvement(current, self.best):
             if self.verbose > 0:
                 print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")

@@ -59,3 +59,7 @@ class DownloadError(KcoreError, OSError):
 
 class ChecksumError(DownloadError, ValueError):
     """A downloaded or cached file whose hash is not the one expected: corrupt, truncated or replaced."""
+
+
+class NonFiniteLossError(KcoreError, FloatingPointError):
+    """Training produced a NaN or infinite loss or gradient; the update of that step was not applied."""

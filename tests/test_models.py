@@ -366,3 +366,37 @@ def test_add_loss_from_a_layer_made_inside_build_counts_in_the_training_loss():
     losses = [model.train_on_batch(x, y) for _ in range(2)]
     plain = float(ops.mean(ops.square(model.predict(x, verbose=0) - y)))
     assert losses[0] == pytest.approx(plain + 100.0, rel=1e-5) and losses[1] == losses[0]
+
+
+class Log(layers.Layer):
+    def call(self, inputs):
+        return ops.log(inputs)
+
+
+def test_a_nan_loss_stops_fit_naming_epoch_step_and_layer_and_keeps_the_weights():
+    x, y = regression_data(32)
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(3, name="lin"), Log(name="log"),
+                                       Linear(1)]))
+    before = model.get_weights()
+    with np.errstate(all="ignore"), pytest.raises(kcore.errors.NonFiniteLossError,
+                                                      match=r"epoch 1, step 1 of 4.*layer 'log' \(Log\)"):
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    for a, b in zip(before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_diverging_run_stops_at_the_first_infinite_step_with_finite_weights():
+    x, y = regression_data(64)
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(8), Linear(1)]), learning_rate=50.0)
+    with np.errstate(all="ignore"), pytest.raises(kcore.errors.NonFiniteLossError, match="step"):
+        model.fit(x, y * 1e3, batch_size=8, epochs=20, verbose=0)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+def test_terminate_on_nan_can_be_switched_off():
+    x, y = regression_data(16)
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(3), Log(), Linear(1)]))
+    model.terminate_on_nan = False
+    with np.errstate(all="ignore"):
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert np.isnan(model.history.history["loss"][0])

@@ -12,10 +12,11 @@ import numpy as np
 from kcore import backend
 from kcore.autodiff import GradientTape, Node
 from kcore.callbacks.callback import CallbackList, History, ProgbarLogger
-from kcore.errors import ConfigError, KcoreError
+from kcore.errors import ConfigError, KcoreError, NonFiniteLossError
 from kcore.metrics.reduction import Mean
 from kcore.training.compile_utils import CompiledLoss, CompiledMetrics
 from kcore.training.data import ArrayData, make_data, unpack
+from kcore.training.nonfinite import first_nonfinite_layer, step_is_finite
 from kcore.utils import tree
 
 
@@ -33,8 +34,24 @@ def _legacy(kwargs, old, new, values):
         values[new] = kwargs.pop(old)
 
 
+class _NonFiniteStep(Exception):
+    """Raised inside a step whose loss or gradients are not finite, before the update; `fit` reports it."""
+
+    def __init__(self, loss, x):
+        super().__init__()
+        self.loss, self.x = loss, x
+
+
 class Trainer:
-    """The training-loop half of `Model`."""
+    """The training-loop half of `Model`.
+
+    `terminate_on_nan` (True by default): a step whose loss or gradients hold a NaN or an infinity is not
+    applied, and `fit` stops with a `NonFiniteLossError` naming the epoch, the step and the first layer whose
+    output is non-finite, the weights being those from before that step. Set `model.terminate_on_nan = False`
+    to apply such steps anyway.
+    """
+
+    terminate_on_nan = True
 
     def __init__(self):
         self.compiled = False
@@ -165,8 +182,22 @@ class Trainer:
         if self._trainable_cache is None:
             self._trainable_cache = self.trainable_variables
         variables = self._trainable_cache
-        self.optimizer.apply(tape.gradient(loss, variables), variables)
+        grads = tape.gradient(loss, variables)
+        if self.terminate_on_nan and not step_is_finite(loss, grads):
+            raise _NonFiniteStep(loss, x)
+        self.optimizer.apply(grads, variables)
         return self._update_metrics(x, y, y_pred, sample_weight, loss)
+
+    def _nonfinite_error(self, bad, epoch, step, steps):
+        value = float(backend.to_numpy(_plain(bad.loss)))
+        where = first_nonfinite_layer(self, bad.x)
+        what = f"the loss became {value}" if not np.isfinite(value) else "a gradient became NaN or infinite"
+        return NonFiniteLossError(
+            f"fit stopped at epoch {epoch + 1}, step {step + 1}{f' of {steps}' if steps else ''}: {what}"
+            f"{f'; the first non-finite values come from {where}' if where else ''}. That step was not applied: "
+            f"the weights are those from before it. Usual fixes: a lower learning rate, gradient clipping "
+            f"(e.g. optimizer=Adam(clipnorm=1.0)), scaled inputs, or from_logits=True for losses on logits. "
+            f"(Set model.terminate_on_nan = False to apply such steps anyway.)")
 
     def test_step(self, data):
         x, y, sample_weight = data
@@ -230,7 +261,10 @@ class Trainer:
                 callbacks.on_epoch_begin(epoch)
                 for step, batch in enumerate(data.batches(epoch)):
                     callbacks.on_train_batch_begin(step)
-                    logs = self.train_step(batch)
+                    try:
+                        logs = self.train_step(batch)
+                    except _NonFiniteStep as bad:
+                        raise self._nonfinite_error(bad, epoch, step, data.steps) from None
                     callbacks.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -297,7 +331,10 @@ class Trainer:
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]), class_weight=class_weight)
         self._trainable_cache = self._cached_layers = None
         self.reset_metrics()
-        logs = self.train_step(next(data.batches()))
+        try:
+            logs = self.train_step(next(data.batches()))
+        except _NonFiniteStep as bad:
+            raise self._nonfinite_error(bad, 0, 0, 1) from None
         values = list(logs.values())
         return logs if return_dict else values[0] if len(values) == 1 else values
 

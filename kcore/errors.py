@@ -63,3 +63,7 @@ class ChecksumError(DownloadError, ValueError):
 
 class NonFiniteLossError(KcoreError, FloatingPointError):
     """Training produced a NaN or infinite loss or gradient; the update of that step was not applied."""
+
+
+class NonFiniteDataError(KcoreError, ValueError):
+    """Training or evaluation data holding NaN or infinity."""

@@ -400,3 +400,17 @@ def test_terminate_on_nan_can_be_switched_off():
     with np.errstate(all="ignore"):
         model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     assert np.isnan(model.history.history["loss"][0])
+
+
+def test_a_misspelt_metric_or_loss_fails_in_compile_and_keeps_the_previous_compile():
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    optimizer = model.optimizer
+    with pytest.raises(kcore.errors.UnknownNameError, match="Unknown metric 'acuracy'"):
+        model.compile(optimizer="adam", loss="mse", metrics=["acuracy"])
+    assert model.optimizer is optimizer
+
+
+def test_callbacks_given_as_strings_are_a_clear_error():
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    with pytest.raises(ConfigError, match="Callback instances"):
+        model.fit(*regression_data(8), verbose=0, callbacks=["EarlyStopping"])

@@ -6,7 +6,10 @@ constructor arguments from `get_config`. Sublayers assigned as attributes (alone
 dicts) are tracked: their weights are the layer's weights.
 """
 
+import contextlib
+import contextvars
 import inspect
+import math
 import warnings
 
 from kcore import config
@@ -44,6 +47,42 @@ def _unique(items):
             seen.add(id(item))
             out.append(item)
     return out
+
+
+#: while a model is rebuilt from a file: [values the layers may still create, the file's name] (see weight_budget)
+_WEIGHT_BUDGET = contextvars.ContextVar("kcore_weight_budget", default=None)
+
+
+@contextlib.contextmanager
+def weight_budget(max_values, source):
+    """Refuse, inside the block, any `add_weight` that would take the values created so far past `max_values`.
+
+    `load_model` sets it to what the file's weights can fill, so that a config declaring a giant layer
+    (units=10**12) is refused before anything is allocated.
+    """
+    token = _WEIGHT_BUDGET.set([max_values, source])
+    try:
+        yield
+    finally:
+        _WEIGHT_BUDGET.reset(token)
+
+
+def _spend_weight_budget(layer, name, shape):
+    budget = _WEIGHT_BUDGET.get()
+    if budget is None:
+        return
+    try:
+        count = math.prod(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return  # not a shape: Variable raises the error that says so
+    if count > budget[0]:
+        from kcore.saving.errors import UnsafeFileError
+
+        raise UnsafeFileError(f"{budget[1]!r}: layer '{layer.name}' asks for a weight {name!r} of shape "
+                              f"{tuple(shape)} ({count} values), more than the file's weights can fill ({budget[0]} "
+                              f"values left). The config declares a larger model than the file holds; refusing to "
+                              f"allocate it.")
+    budget[0] -= max(count, 0)
 
 
 class Layer:
@@ -111,6 +150,7 @@ class Layer:
             from kcore import initializers
 
             initializer = initializers.get(initializer)
+        _spend_weight_budget(self, name, shape)
         variable = Variable(initializer, shape=tuple(shape), dtype=dtype, trainable=trainable,
                             name=name or "variable")
         variable.path = f"{self.name}/{variable.name}"

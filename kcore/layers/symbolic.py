@@ -6,7 +6,7 @@ arithmetic on KerasTensors (`x + residual`, `ops.concatenate([a, b])`) are recor
 """
 
 from kcore.autodiff import Node
-from kcore.errors import ShapeError
+from kcore.errors import KcoreError, ShapeError
 from kcore.utils import tree
 
 
@@ -110,6 +110,8 @@ def symbolic_call(layer, args, kwargs):
             raise  # the layer's own check already names it, the shapes and the fix
         raise ShapeError(f"Layer '{layer.name}' ({type(layer).__name__}) cannot take inputs of shape "
                          f"{shapes}: {e}") from e
+    except KcoreError:
+        raise  # already names what is wrong and the fix (a ConfigError, a weight refused while loading, ...)
     except (ValueError, TypeError) as e:
         raise ShapeError(f"Layer '{layer.name}' ({type(layer).__name__}) failed on inputs of shape {shapes}: "
                          f"{type(e).__name__}: {e}") from e

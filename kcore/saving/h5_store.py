@@ -79,12 +79,13 @@ def _dataset_bytes(dataset_id, where, label):
     dtype = dataset_id.dtype
     if dtype.kind not in "biuf":
         raise UnsafeFileError(f"{label!r}: {where!r} holds values of dtype {dtype}, not numbers. Refusing the file.")
-    return math.prod(dataset_id.shape or ()) * dtype.itemsize
+    return math.prod(dataset_id.shape or ()), dtype.itemsize
 
 
 def _validate(h5file, label, file_bytes, limits):
-    """Walk every link without following it; return the groups holding datasets. Raise on anything unsafe."""
-    stack, seen, total, links, holders = [(h5file.id, "")], set(), 0, 0, set()
+    """Walk every link without following it; return the groups holding datasets and the number of values they
+    declare. Raise on anything unsafe."""
+    stack, seen, total, values, links, holders = [(h5file.id, "")], set(), 0, 0, 0, set()
     while stack:
         group_id, path = stack.pop()
         for raw in group_id:
@@ -108,7 +109,8 @@ def _validate(h5file, label, file_bytes, limits):
                 seen.add(info.addr)
                 stack.append((child, where))
             elif info.type == h5o.TYPE_DATASET:
-                total += _dataset_bytes(child, where, label)
+                count, itemsize = _dataset_bytes(child, where, label)
+                total, values = total + count * itemsize, values + count
                 holders.add(path)
             else:
                 raise UnsafeFileError(f"{label!r}: {where!r} is neither a group nor a dataset.")
@@ -116,7 +118,7 @@ def _validate(h5file, label, file_bytes, limits):
         raise UnsafeFileError(f"{label!r}: its datasets declare {total} bytes in a file of {file_bytes} bytes "
                               f"(limits: {limits.max_total_bytes} bytes, and {limits.max_ratio} times the file's "
                               f"size). Refusing to read it.")
-    return holders
+    return holders, values
 
 
 class H5Reader:
@@ -126,7 +128,7 @@ class H5Reader:
         self.label = label
         self._file, size = _open(source, label)
         try:
-            self._holders = _validate(self._file, label, size, limits or archive.LIMITS)
+            self._holders, self.declared_values = _validate(self._file, label, size, limits or archive.LIMITS)
         except UnsafeFileError:
             self._file.close()
             raise

@@ -18,6 +18,9 @@ from kcore.errors import ConfigError, KcoreError
 from kcore.saving import archive as archive_lib
 from kcore.saving.errors import CorruptFileError, MissingFileError, TargetExistsError
 
+#: values a loaded config may create beyond what its weights file declares (see load_model)
+WEIGHT_BUDGET_SLACK = 1 << 20
+
 #: the Keras release whose `.keras` format kcore writes (written as `keras_version` in metadata.json)
 KERAS_VERSION = "3.0.0"
 
@@ -117,6 +120,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         >>> model.save("model.keras")
         >>> restored = kcore.saving.load_model("model.keras")
     """
+    from kcore.layers.layer import weight_budget
     from kcore.saving import compile_config, config_checks, h5_store, serialization
 
     path = _path(filepath, "load_model")
@@ -136,12 +140,22 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         weights = archive.read(archive_lib.WEIGHTS)
     reader = h5_store.H5Reader(weights, f"{path}/{archive_lib.WEIGHTS}")  # checked before anything is built
     try:
-        config_checks.drop_keras_defaults(config)
-        saved_compile = config.pop("compile_config", None)
-        model = serialization.deserialize_keras_object(config, custom_objects, safe_mode)
-        if compile and saved_compile:
-            compile_config.compile_from_config(model, saved_compile, custom_objects)
-        _load_state(model, reader, skip_mismatch=False)
+        # Every weight a model has is in its file, so the config may not build more values than the file
+        # declares (plus a little for variables a newer Keras might not store): a config asking for a giant layer
+        # is refused before it is allocated.
+        with weight_budget(reader.declared_values + WEIGHT_BUDGET_SLACK, path):
+            config_checks.drop_keras_defaults(config)
+            saved_compile = config.pop("compile_config", None)
+            model = serialization.deserialize_keras_object(config, custom_objects, safe_mode)
+            if compile and saved_compile:
+                compile_config.compile_from_config(model, saved_compile, custom_objects)
+            _load_state(model, reader, skip_mismatch=False)
+    except KcoreError:
+        raise
+    except Exception as e:  # a file no check foresaw: still an error about the file, never a crash
+        raise CorruptFileError(f"load_model({path!r}): the model in the file cannot be rebuilt: {type(e).__name__}: "
+                               f"{str(e)[:300]}. The file is corrupt, or was written by an incompatible program."
+                               ) from e
     finally:
         reader.close()
     return model

@@ -97,8 +97,11 @@ def _resolve_metric(identifier, y_true, y_pred):
     if isinstance(identifier, str):
         try:
             found = manager().get("metric", identifier)
-        except UnknownNameError:
-            found = manager().get("loss", identifier)  # Keras accepts loss names as metrics ("mse")
+        except UnknownNameError as metric_error:
+            try:
+                found = manager().get("loss", identifier)  # Keras accepts loss names as metrics ("mse")
+            except UnknownNameError:
+                raise metric_error from None
         if isinstance(found, type):
             return found()
         return MeanMetricWrapper(found, name=identifier)

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from kcore.errors import ConfigError, ShapeError
+from kcore.errors import ConfigError, DTypeError, NonFiniteDataError, ShapeError
 from kcore.training.py_dataset import PyDataset
 from kcore.utils import tree
 
@@ -21,11 +21,16 @@ def _as_array(x, name):
     else:
         array = np.asarray(x)
     if array.dtype == object:
-        raise ShapeError(f"`{name}` holds Python objects (dtype object), probably rows of different lengths or "
-                         f"mixed types. Pass numeric arrays of one shape, e.g. np.asarray(rows, 'float32').")
-    if array.dtype.kind in "US":
-        raise ShapeError(f"`{name}` holds strings (dtype {array.dtype}); models take numbers. Encode the text "
-                         f"first (e.g. with a StringLookup or TextVectorization layer, or your own vocabulary).")
+        raise DTypeError(f"`{name}` holds Python objects (dtype object), probably rows of different lengths or "
+                         f"mixed types; expected a numeric array. Pass numeric arrays of one shape, e.g. "
+                         f"np.asarray(rows, 'float32').")
+    if array.dtype.kind in "USV":
+        raise DTypeError(f"`{name}` holds strings or raw bytes (dtype {array.dtype}); models take numbers. Encode "
+                         f"the text first (e.g. with a StringLookup or TextVectorization layer, or your own "
+                         f"vocabulary).")
+    if array.dtype.kind in "cmM":
+        raise DTypeError(f"`{name}` has dtype {array.dtype}; expected integers, booleans or real floats. Convert it "
+                         f"first, e.g. np.abs(x) or x.real for complex numbers, or x.astype('int64') for dates.")
     if array.ndim == 0:
         raise ShapeError(f"`{name}` is a scalar; pass an array whose first axis runs over samples.")
     return array
@@ -38,6 +43,38 @@ def _sample_count(structure, name):
         raise ShapeError(f"The arrays in `{name}` have different numbers of samples: "
                          f"{[len(a) for a in arrays]}. Every input (and target) needs one row per sample.")
     return counts.pop()
+
+
+def _check_finite(structure, name):
+    """Refuse NaN or inf in float arrays (one vectorised pass over each array, done once per fit)."""
+    for position, array in enumerate(tree.flatten(structure)):
+        if getattr(array, "dtype", None) is None or array.dtype.kind != "f":
+            continue
+        xp = _namespace(array)
+        if bool(xp.isfinite(array).all()):
+            continue
+        rows = xp.logical_not(xp.isfinite(array)).reshape(len(array), -1).any(axis=1)
+        row = int(rows.argmax())
+        where = f"`{name}`" if len(tree.flatten(structure)) == 1 else f"`{name}` (array {position})"
+        bad = (array[row] if xp is np else _to_numpy(array[row])).ravel()
+        value = bad[~np.isfinite(bad)][0]
+        raise NonFiniteDataError(f"{where} holds {value} at row {row} ({int(rows.sum())} of {len(array)} rows hold "
+                                 f"NaN or inf); expected finite numbers, since the loss would become NaN. Drop or "
+                                 f"impute those rows first (np.isfinite finds them, np.nan_to_num replaces them).")
+
+
+def _to_numpy(array):
+    from kcore import backend
+
+    return backend.get().to_numpy(array)
+
+
+def _namespace(array):
+    if isinstance(array, np.ndarray):
+        return np
+    from kcore import backend
+
+    return backend.get().xp
 
 
 def class_weights_to_sample_weights(y, class_weight):
@@ -59,7 +96,8 @@ def class_weights_to_sample_weights(y, class_weight):
 class ArrayData:
     """In-memory arrays, served in (optionally shuffled) batches."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, class_weight=None):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, class_weight=None,
+                 check_finite=True):
         if batch_size is None:
             batch_size = 32
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
@@ -84,6 +122,10 @@ class ArrayData:
             if _sample_count(sample_weight, "sample_weight") != count:
                 raise ShapeError(f"sample_weight has {_sample_count(sample_weight, 'sample_weight')} entries for "
                                  f"{count} samples; give one weight per sample.")
+        if check_finite and self.y is not None:  # fit/evaluate; predict may pass NaN through on purpose
+            for structure, name in ((self.x, "x"), (self.y, "y"), (sample_weight, "sample_weight")):
+                if structure is not None:
+                    _check_finite(structure, name)
         self.sample_weight = sample_weight
         self.count, self.batch_size, self.shuffle = count, batch_size, shuffle
         self.steps = math.ceil(count / batch_size)
@@ -101,9 +143,9 @@ class ArrayData:
             return None if structure is None else tree.map_structure(lambda a: a[index], structure)
 
         train = ArrayData(take(self.x, slice(0, cut)), take(self.y, slice(0, cut)),
-                          take(self.sample_weight, slice(0, cut)), self.batch_size, self.shuffle)
+                          take(self.sample_weight, slice(0, cut)), self.batch_size, self.shuffle, check_finite=False)
         held = ArrayData(take(self.x, slice(cut, None)), take(self.y, slice(cut, None)),
-                         take(self.sample_weight, slice(cut, None)), self.batch_size, False)
+                         take(self.sample_weight, slice(cut, None)), self.batch_size, False, check_finite=False)
         return train, held
 
     def batches(self, epoch=0, seed=None):

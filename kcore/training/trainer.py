@@ -11,7 +11,7 @@ import numpy as np
 
 from kcore import backend
 from kcore.autodiff import GradientTape, Node
-from kcore.callbacks.callback import CallbackList, History, ProgbarLogger
+from kcore.callbacks.callback import Callback, CallbackList, History, ProgbarLogger
 from kcore.errors import ConfigError, KcoreError, NonFiniteLossError
 from kcore.metrics.reduction import Mean
 from kcore.training.compile_utils import CompiledLoss, CompiledMetrics
@@ -81,10 +81,16 @@ class Trainer:
         if not isinstance(resolved, Optimizer):
             raise ConfigError(f"compile(): `optimizer` must be an optimizer name such as 'adam' or an Optimizer "
                               f"instance; received {optimizer!r}.")
-        self.optimizer = resolved
         names = self.output_names
-        self._compiled_loss = CompiledLoss(loss, loss_weights, names)
-        self._compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names)
+        compiled_loss = CompiledLoss(loss, loss_weights, names)
+        compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names)
+        for _, identifier, _ in compiled_metrics.specs:  # a misspelt metric fails here, not in the middle of fit
+            if isinstance(identifier, str) and identifier not in ("accuracy", "acc"):
+                from kcore.training.compile_utils import _resolve_metric
+
+                _resolve_metric(identifier, None, None)
+        # assigned only once everything resolved: a typo leaves the previous optimizer and its state in place
+        self.optimizer, self._compiled_loss, self._compiled_metrics = resolved, compiled_loss, compiled_metrics
         self._loss_tracker = Mean(name="loss")
         self._output_loss_trackers = [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
@@ -216,6 +222,11 @@ class Trainer:
         if isinstance(callbacks, CallbackList):
             return callbacks
         listed = list(callbacks or [])
+        for callback in listed:
+            if not isinstance(callback, Callback):
+                raise ConfigError(f"`callbacks` must be Callback instances, e.g. "
+                                  f"callbacks=[kcore.callbacks.EarlyStopping(patience=2)]; received "
+                                  f"{type(callback).__name__} {callback!r}.")
         if verbose and not any(isinstance(cb, ProgbarLogger) for cb in listed):
             listed.insert(0, ProgbarLogger())
         if not any(isinstance(cb, History) for cb in listed):

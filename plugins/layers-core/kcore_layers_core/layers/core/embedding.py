@@ -3,6 +3,7 @@
 import warnings
 
 from kcore import ops
+from kcore.errors import OpIndexError
 from kcore.layers.layer import Layer
 from kcore_layers_core import checks
 from kcore_layers_core.serialization import resolve, serialize
@@ -54,7 +55,12 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.kind not in "iu":
             inputs = ops.cast(inputs, "int32")
-        outputs = ops.take(self.embeddings, inputs, axis=0)
+        try:
+            outputs = ops.take(self.embeddings, inputs, axis=0)
+        except OpIndexError as e:
+            raise OpIndexError(f"Embedding '{self.name}' has input_dim={self.input_dim}, so it takes indices in "
+                               f"[0, {self.input_dim}); received an index outside that range ({e}). Raise "
+                               f"input_dim to the vocabulary size (largest index + 1), or fix the indices.") from e
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs

@@ -23,10 +23,11 @@ from kcore.testing.backends import check_backend_op_case, run_backend_conformanc
 from kcore.testing.gradcheck import check_gradients, numeric_vjp
 from kcore.testing.layers import LayerCase, check_layer_case, collect_layer_cases
 from kcore.testing.losses import LossCase, check_loss_case, collect_loss_cases
+from kcore.testing.plugins import check_plugin_declarations
 
 __all__ = ["LayerCase", "LossCase", "OpCase", "check_backend_op_case", "check_gradients", "check_layer_case",
-           "check_loss_case", "check_op_case", "collect_layer_cases", "collect_loss_cases", "collect_op_cases",
-           "numeric_vjp", "run_backend_conformance", "strategies"]
+           "check_loss_case", "check_op_case", "check_plugin_declarations", "collect_layer_cases",
+           "collect_loss_cases", "collect_op_cases", "numeric_vjp", "run_backend_conformance", "strategies"]
 
 
 @dataclasses.dataclass(frozen=True)

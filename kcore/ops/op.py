@@ -12,6 +12,7 @@ gradient; outside one, the VJPs are never called. An op marked `differentiable=F
 """
 
 import functools
+import math
 
 from kcore import config
 from kcore.autodiff import Node, Tensor, recording
@@ -112,6 +113,11 @@ def unbroadcast(grad, like):
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
+    if lead and grad.shape[lead:] == shape and grad.size:
+        # only leading axes to sum (a bias gradient): one matrix-vector product is several times faster
+        # than the ufunc reduction over several axes
+        flat = grad.reshape(-1, math.prod(shape))
+        return (active.xp.ones(flat.shape[0], dtype=grad.dtype) @ flat).reshape(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)

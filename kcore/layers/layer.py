@@ -332,7 +332,7 @@ class Layer:
         if not args:
             raise KcoreError(f"Layer '{self.name}' was called without inputs.")
         inputs = args[0]
-        if type(inputs) is KerasTensor or any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
+        if type(inputs) is KerasTensor or _maybe_symbolic(args, kwargs):
             return symbolic_call(self, args, kwargs)
         if not self.built:
             self._build_once(tree.map_structure(_shape_of, inputs))
@@ -409,6 +409,13 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _maybe_symbolic(args, kwargs):
+    """Whether any argument holds a KerasTensor; the common call, one array and plain keywords, costs no walk."""
+    if (len(args) != 1 or not hasattr(args[0], "dtype")) and any_symbolic(args):
+        return True
+    return any(v is not None and type(v) is not bool and any_symbolic(v) for v in kwargs.values())
 
 
 def _to_tuples(shape):

@@ -9,6 +9,13 @@ each input beside it, written once against the backend's array namespace `xp`.
 The first `inputs` positional arguments are arrays (or Variables, or Tensors); anything after them, and every
 keyword, is a static parameter. Under a `GradientTape`, kcore keeps only the VJPs of inputs that need a
 gradient; outside one, the VJPs are never called. An op marked `differentiable=False` returns its value only.
+
+When the VJPs need state that the value alone does not (a max-pool's winning positions), an op can name a
+cheaper implementation for calls where no input needs a gradient (inference):
+
+    @max_pool.value_only
+    def _max_pool_value(xp, inputs, ...):
+        return the value alone
 """
 
 import functools
@@ -63,6 +70,12 @@ class Op:
         self.kernels = {}  # backend name -> kernel
         self.inputs = inputs  # how many leading positional arguments are arrays (None: all of them)
         self.differentiable = differentiable
+        self.value_fn = None  # optional: the value alone, for calls where nothing needs a gradient
+
+    def value_only(self, fn):
+        """Register `fn(xp, *arrays, **params) -> value`, run instead of the op when no input needs a gradient."""
+        self.value_fn = fn
+        return fn
 
     def select(self, backend_name):
         self.impl = self.kernels.get(backend_name, self.fn)
@@ -85,13 +98,16 @@ class Op:
                 arrays[i] = a.value
             elif type(a) in (list, tuple):
                 arrays[i] = _as_array(xp, a)
+        impl = self.impl
+        if not tracked and self.value_fn is not None and impl is self.fn:
+            impl = self.value_fn
         try:
-            result = self.impl(xp, *arrays, **params)
+            result = impl(xp, *arrays, **params)
         except KcoreError:
             raise
         except (ValueError, TypeError, IndexError) as e:
             raise _error(self.name, arrays[:count], e) from e
-        if not self.differentiable:
+        if not self.differentiable or impl is self.value_fn:
             return result
         out, vjps = result
         if not tracked:

@@ -52,6 +52,10 @@ class OpCase:
     keeps_float32: bool = True
 
 
+def _is_float_array(value):
+    return isinstance(value, np.ndarray) and value.dtype.kind == "f"
+
+
 def _as_float32(value):
     if isinstance(value, np.ndarray) and value.dtype == np.float64:
         return value.astype(np.float32)
@@ -70,6 +74,12 @@ def check_call(op, case, args, kwargs):
         assert np.asarray(out32).dtype == np.float32, (
             f"ops.{case.op} turned float32 inputs into {np.asarray(out32).dtype}: a silent upcast")
     inputs = len(args) if op.inputs is None else op.inputs
+    if op.value_fn is not None:  # the inference path must give what the differentiable one gives
+        with GradientTape() as tape:
+            recorded = op(*[tape.watch(a) if i < inputs and _is_float_array(a) else a for i, a in enumerate(args)],
+                          **kwargs)
+        np.testing.assert_array_equal(np.asarray(getattr(recorded, "value", recorded)), np.asarray(out),
+                                      err_msg=f"ops.{case.op}: its value_only path differs from the op")
     wrt = case.wrt if case.wrt is not None else [
         i for i, a in enumerate(args[:inputs]) if isinstance(a, np.ndarray) and a.dtype == np.float64]
     if op.differentiable:

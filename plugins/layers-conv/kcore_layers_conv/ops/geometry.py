@@ -122,7 +122,28 @@ class Window:
 
 
 def window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal=False):
-    """Check a call's window arguments and work out its """
+    """Check a call's window arguments and work out its geometry (remembered: a model calls the same few)."""
+    key = (name, tuple(spatial), tuple(kernel), _hashable(strides), padding, _hashable(dilation_rate), allow_causal)
+    try:
+        return _window_cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable arguments: checked below, and the error raised there
+        return _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal)
+    if len(_window_cache) > 1024:
+        _window_cache.clear()
+    result = _window_cache[key] = _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal)
+    return result
+
+
+_window_cache = {}
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal):
     rank = len(spatial)
     where = f"ops.{name}"
     strides = spatial_tuple(strides, rank, "strides", where)

@@ -85,6 +85,19 @@ def max_pool(xp, inputs, pool_size, strides=None, padding="valid", data_format=N
     return from_channels_last(xp, best, fmt), (vjp,)
 
 
+@max_pool.value_only
+def _max_pool_value(xp, inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """`max_pool` where no gradient is wanted: the running maximum over the taps, without the winners."""
+    fmt, x, win = _setup(xp, "max_pool", inputs, pool_size, strides, padding, data_format)
+    padded = pad_spatial(xp, x, win.pads, value=-math.inf)
+    ones = (1,) * len(win.kernel)
+    views = [tap(padded, index, win.strides, ones, win.out) for index in taps(win.kernel)]
+    best = xp.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    for view in views[2:]:
+        xp.maximum(best, view, out=best)
+    return from_channels_last(xp, best, fmt)
+
+
 @op
 def average_pool(xp, inputs, pool_size, strides=None, padding="valid", data_format=None):
     """The mean over each window of `pool_size`, every `strides` (default: `pool_size`); with "same", the

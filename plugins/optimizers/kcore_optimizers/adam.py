@@ -3,7 +3,7 @@
 import math
 
 from kcore.optimizers import Optimizer
-from kcore_optimizers.common import check_fraction, check_positive, in_dtype_of, xp
+from kcore_optimizers.common import blocks, check_fraction, check_positive, in_dtype_of, xp
 
 
 class Adam(Optimizer):
@@ -15,7 +15,8 @@ class Adam(Optimizer):
         v_hat = max(v_hat, v)                            (amsgrad only; then v_hat replaces v below)
         w -= alpha * m / (sqrt(v) + epsilon)
 
-    The step's scalars are computed once for all variables; each variable then costs one temporary.
+    The step's scalars are computed once for all variables. Each variable is updated one cache-sized block at a
+    time (see `common.blocks`), with one temporary: the five passes of the update read memory once.
 
     Example:
         >>> opt = Adam(learning_rate=1e-3)
@@ -56,23 +57,28 @@ class Adam(Optimizer):
         np_ = xp()
         gradient = in_dtype_of(gradient, variable)
         index = self._var_index(variable)
-        m, v = self._momentums[index].value, self._velocities[index].value
-        t = gradient - m  # the one temporary
-        t *= 1 - self.beta_1
-        m += t
-        np_.square(gradient, out=t)
-        t -= v
-        t *= 1 - self.beta_2
-        v += t
+        slots = [self._momentums[index].value, self._velocities[index].value]
         if self.amsgrad:
-            v_hat = self._velocity_hats[index].value
-            np_.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        np_.sqrt(v, out=t)
-        t += self.epsilon
-        np_.divide(m, t, out=t)
-        t *= alpha
-        variable.value -= t
+            slots.append(self._velocity_hats[index].value)
+        scratch = None
+        for g, w, m, v, *v_hat in blocks(gradient, variable.value, *slots):
+            if scratch is None or scratch.size < g.size:
+                scratch = np_.empty(g.size, dtype=g.dtype)  # the one temporary, reused by every block
+            t = scratch[:g.size].reshape(g.shape)
+            np_.subtract(g, m, out=t)
+            t *= 1 - self.beta_1
+            m += t
+            np_.square(g, out=t)
+            t -= v
+            t *= 1 - self.beta_2
+            v += t
+            if v_hat:
+                v = np_.maximum(v_hat[0], v, out=v_hat[0])
+            np_.sqrt(v, out=t)
+            t += self.epsilon
+            np_.divide(m, t, out=t)
+            t *= alpha
+            w -= t
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,

@@ -8,6 +8,20 @@ def xp():
     return backend.get().xp
 
 
+def blocks(*arrays):
+    """Matching flat slices of same-shape `arrays`, one cache-sized block at a time (the backend's
+    `elementwise_block`), so that an update's several passes read each block from memory once; the arrays whole
+    when the backend asks for that, or when one of them is not contiguous (a flat slice would be a copy)."""
+    size = getattr(backend.get(), "elementwise_block", None)
+    n = arrays[0].size
+    if size is None or n <= size or not all(a.flags.c_contiguous for a in arrays):
+        yield arrays
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    for start in range(0, n, size):
+        yield tuple(a[start:start + size] for a in flat)
+
+
 def in_dtype_of(gradient, variable):
     """`gradient` in `variable`'s dtype (as Keras casts it), without a copy when it already is."""
     return gradient if gradient.dtype == variable.value.dtype else gradient.astype(variable.value.dtype)

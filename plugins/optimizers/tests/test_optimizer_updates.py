@@ -200,3 +200,25 @@ def test_a_variable_without_gradient_is_left_alone_and_keeps_its_slots_in_order(
     alpha = 0.1 * math.sqrt(1 - 0.999**2) / (1 - 0.9**2)
     np.testing.assert_allclose(a.numpy(), np.full(2, 1 - alpha * 0.1 / (math.sqrt(0.001) + 1e-7)), rtol=1e-5)
     np.testing.assert_allclose(b.numpy(), np.full(3, 0.9), rtol=1e-5)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "reference"), [c for c in CASES if c[0] in ("Adam", "AdamW")],
+                         ids=[i for i, c in zip(IDS, CASES, strict=True) if c[0] in ("Adam", "AdamW")])
+@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "transposed-gradient"])
+def test_variables_larger_than_one_block_follow_the_equations(name, kwargs, reference, contiguous):
+    """Adam updates big variables block by block (the backend's elementwise_block); the blocks must add up to
+    the whole update, also for a gradient that is a non-contiguous view."""
+    from kcore import backend
+
+    block = backend.get().elementwise_block or 1024
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(3, block + 7))
+    variable = kcore.Variable(w.astype("float32"))
+    grads = [rng.normal(size=(3, block + 7)) if contiguous else rng.normal(size=(block + 7, 3)).T
+             for _ in range(STEPS)]
+    optimizer = getattr(kcore.optimizers, name)(**kwargs)
+    if name == "AdamW":
+        kwargs = {"weight_decay": 0.004, **kwargs}
+    for step, expected in enumerate(reference(w, grads, **kwargs)):
+        optimizer.apply([grads[step].astype("float32")], [variable])
+        np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-5, atol=1e-6)

@@ -154,3 +154,18 @@ def test_a_model_of_these_layers_saves_and_loads_with_the_same_predictions(tmp_p
     model.save(tmp_path / "convnet.keras")
     loaded = kcore.saving.load_model(tmp_path / "convnet.keras")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("activation", ["relu", "linear", "sigmoid"])
+def test_inference_tail_in_place_equals_the_recorded_ops(data_format, activation):
+    """Without a tape the bias and activation are applied in place on the convolution's output; under one
+    they are recorded ops. Both must give the same values, in both layouts."""
+    x = np.random.default_rng(0).normal(size=(2, 3, 7, 6)).astype("float32")
+    layer = kcore.layers.Conv2D(4, 3, activation=activation, data_format=data_format,
+                                bias_initializer="random_normal")
+    inference = np.asarray(layer(x))
+    with kcore.GradientTape() as tape:
+        tape.watch(layer.trainable_variables)
+        recorded = layer(x)
+    np.testing.assert_array_equal(inference, np.asarray(recorded.value))

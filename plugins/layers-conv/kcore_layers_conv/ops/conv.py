@@ -22,23 +22,35 @@ def check_ranks(name, x, kernel, layout="(*kernel_size, in_channels, out_channel
                          f"shape {tuple(kernel.shape)}.")
 
 
-def _groups(name, channels, kernel):
-    per_group = kernel.shape[-2]
-    if per_group <= 0 or channels % per_group or kernel.shape[-1] % (channels // per_group):
-        raise ShapeError(f"ops.{name}: the kernel of shape {tuple(kernel.shape)} takes {per_group} input "
+def _groups(name, channels, kernel_shape):
+    per_group = kernel_shape[-2]
+    if per_group <= 0 or channels % per_group or kernel_shape[-1] % (channels // per_group):
+        raise ShapeError(f"ops.{name}: the kernel of shape {tuple(kernel_shape)} takes {per_group} input "
                          f"channels per group, which does not divide the input's {channels} channels into groups "
-                         f"that also divide its {kernel.shape[-1]} filters. A kernel for inputs of {channels} "
+                         f"that also divide its {kernel_shape[-1]} filters. A kernel for inputs of {channels} "
                          f"channels has shape (*kernel_size, {channels} // groups, filters).")
     return channels // per_group
 
 
+@geometry.remembered
+def _geometry(name, shape, kernel_shape, strides, padding, dilation_rate, groups, fmt):
+    """The checked layout, group count and window of one convolution call."""
+    if len(shape) not in (3, 4, 5) or len(kernel_shape) != len(shape):
+        raise ShapeError(f"ops.{name} takes inputs of rank 3, 4 or 5 (batch, *spatial, channels) and a kernel of "
+                         f"the same rank (*kernel_size, in_channels, out_channels); received inputs of shape "
+                         f"{shape} and a kernel of shape {kernel_shape}.")
+    channels_last = shape if fmt == "channels_last" else (shape[0], *shape[2:], shape[1])
+    groups = _groups(name, channels_last[-1], kernel_shape) if groups is None else groups
+    win = geometry.window(name, channels_last[1:-1], kernel_shape[:-2], strides, padding, dilation_rate,
+                          allow_causal=True)
+    return fmt, groups, win
+
+
 def convolve(xp, x, kernel, strides, padding, data_format, dilation_rate, name, groups=None):
     """The shared body of the convolution ops: `(y, input_vjp, kernel_vjp)`, in `data_format`'s layout."""
-    check_ranks(name, x, kernel)
-    fmt = geometry.data_format(data_format, f"ops.{name}")
+    fmt, groups, win = _geometry(name, tuple(x.shape), tuple(kernel.shape), strides, padding, dilation_rate, groups,
+                                 geometry.data_format(data_format, f"ops.{name}"))
     x = to_channels_last(xp, x, fmt)
-    groups = _groups(name, x.shape[-1], kernel) if groups is None else groups
-    win = geometry.window(name, x.shape[1:-1], kernel.shape[:-2], strides, padding, dilation_rate, allow_causal=True)
     y, cols = correlation.forward(xp, pad_spatial(xp, x, win.pads), kernel, win.strides, win.dilations, win.out,
                                   groups)
 

@@ -9,6 +9,7 @@ Example:
 """
 
 import dataclasses
+import functools
 import numbers
 
 from kcore import config
@@ -121,29 +122,34 @@ class Window:
         return tuple(n + b + a for n, (b, a) in zip(self.spatial, self.pads, strict=True))
 
 
+def remembered(fn):
+    """`fn`, a pure function of shapes and arguments that checks them and works out a geometry, with its results
+    remembered by argument: a model calls its ops with the same few shapes on every step. Errors are not
+    remembered (they are raised again), and lists count as tuples."""
+    cache = {}
+
+    @functools.wraps(fn)
+    def cached(*args, **kwargs):
+        try:
+            key = tuple(tuple(a) if type(a) is list else a for a in args)
+            if kwargs:
+                key += tuple(sorted(kwargs.items()))
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable argument: `fn` checks it and says what is wrong
+            return fn(*args, **kwargs)
+        if len(cache) >= 1024:
+            cache.clear()
+        result = cache[key] = fn(*args, **kwargs)
+        return result
+
+    return cached
+
+
+@remembered
 def window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal=False):
-    """Check a call's window arguments and work out its geometry (remembered: a model calls the same few)."""
-    key = (name, tuple(spatial), tuple(kernel), _hashable(strides), padding, _hashable(dilation_rate), allow_causal)
-    try:
-        return _window_cache[key]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable arguments: checked below, and the error raised there
-        return _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal)
-    if len(_window_cache) > 1024:
-        _window_cache.clear()
-    result = _window_cache[key] = _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal)
-    return result
-
-
-_window_cache = {}
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _window(name, spatial, kernel, strides, padding, dilation_rate, allow_causal):
+    """Check a call's window arguments and work out its geometry."""
     rank = len(spatial)
     where = f"ops.{name}"
     strides = spatial_tuple(strides, rank, "strides", where)

@@ -22,15 +22,19 @@ from kcore_layers_conv.ops.windows import from_channels_last, pad_spatial, tap, 
 
 
 def _setup(xp, name, inputs, pool_size, strides, padding, data_format):
-    if inputs.ndim not in (3, 4, 5):
+    fmt, win = _geometry(name, tuple(inputs.shape), pool_size, strides, padding, data_format,
+                         geometry.data_format(data_format, f"ops.{name}"))
+    return fmt, to_channels_last(xp, inputs, fmt), win
+
+
+@geometry.remembered
+def _geometry(name, shape, pool_size, strides, padding, data_format, fmt):
+    if len(shape) not in (3, 4, 5):
         raise ShapeError(f"ops.{name} takes inputs of rank 3, 4 or 5 (batch, *spatial, channels); received shape "
-                         f"{tuple(inputs.shape)}.")
-    fmt = geometry.data_format(data_format, f"ops.{name}")
-    x = to_channels_last(xp, inputs, fmt)
-    rank = x.ndim - 2
-    pool = geometry.spatial_tuple(pool_size, rank, "pool_size", f"ops.{name}")
-    win = geometry.window(name, x.shape[1:-1], pool, pool if strides is None else strides, padding, 1)
-    return fmt, x, win
+                         f"{shape}.")
+    spatial = shape[1:-1] if fmt == "channels_last" else shape[2:]
+    pool = geometry.spatial_tuple(pool_size, len(spatial), "pool_size", f"ops.{name}")
+    return fmt, geometry.window(name, spatial, pool, pool if strides is None else strides, padding, 1)
 
 
 def _scatter(xp, win, shape, dtype, per_tap):

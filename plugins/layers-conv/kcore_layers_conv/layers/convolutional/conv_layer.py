@@ -5,10 +5,10 @@ BaseDepthwiseConv and BaseSeparableConv each say which kernels they create and h
 """
 
 from kcore_layers_core import checks
+from kcore_layers_core.fused import bias_and_activation
 from kcore_layers_core.serialization import activation as get_activation
 from kcore_layers_core.serialization import resolve, serialize
 
-from kcore import ops
 from kcore.errors import ShapeError
 from kcore.layers.layer import Layer
 from kcore_layers_conv.layers import spatial
@@ -79,12 +79,9 @@ class ConvLayer(Layer):
         if spatial.channels_of(self, inputs.shape, self.rank, self.data_format) != self._channels:
             raise ShapeError(f"{checks.describe(self)} was built for inputs with {self._channels} channels; "
                              f"received shape {tuple(inputs.shape)} ({self.data_format}).")
-        outputs = self.convolution(spatial.floating(inputs, self.dtype))
-        if self.bias is not None:
-            bias = self.bias if self.data_format == "channels_last" else \
-                ops.reshape(self.bias, (-1, *(1,) * self.rank))
-            outputs = ops.add(outputs, bias)
-        outputs = self.activation(outputs)
+        outputs = bias_and_activation(self.convolution(spatial.floating(inputs, self.dtype)), self.bias,
+                                      self.activation,
+                                      None if self.data_format == "channels_last" else (-1, *(1,) * self.rank))
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs

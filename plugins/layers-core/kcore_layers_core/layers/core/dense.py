@@ -4,6 +4,7 @@ from kcore import ops
 from kcore.errors import ShapeError
 from kcore.layers.layer import Layer
 from kcore_layers_core import checks
+from kcore_layers_core.fused import bias_and_activation
 from kcore_layers_core.serialization import activation as get_activation
 from kcore_layers_core.serialization import resolve, serialize
 
@@ -65,10 +66,8 @@ class Dense(Layer):
         if len(inputs.shape) < 2 or inputs.shape[-1] != self.kernel.shape[0]:
             raise ShapeError(f"{checks.describe(self)} was built for inputs of shape (batch, ..., "
                              f"{self.kernel.shape[0]}); received shape {tuple(inputs.shape)}.")
-        outputs = ops.matmul(checks.floating(inputs, self.dtype), self.kernel)
-        if self.bias is not None:
-            outputs = ops.add(outputs, self.bias)
-        outputs = self.activation(outputs)
+        outputs = bias_and_activation(ops.matmul(checks.floating(inputs, self.dtype), self.kernel), self.bias,
+                                      self.activation)
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs

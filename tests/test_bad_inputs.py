@@ -115,6 +115,15 @@ def _keras_archive_into_other_model(m, tmp_path):
     m.load_weights(tmp_path / "other.keras")
 
 
+def _activate_uninstalled_backend(m):
+    """A first-party backend whose distribution is not installed (a made-up one: kcore-backend-cupy may be)."""
+    from kcore.plugins import catalogue
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(catalogue.FIRST_PARTY, "kcore-backend-fancy", {"backend": "fancy"})
+        kcore.backend.activate("fancy")
+
+
 ONE_HOT_Y = np.eye(3, dtype="float32")[Y]
 NEAR = "Did you mean"
 
@@ -139,6 +148,9 @@ ROWS = [
      r"expects shape \(None, 5, 3\).*received shape \(2, 5, 4\)"),
     ("embedding-index-too-large", "embedding", _predict(np.full((2, 5), 12)), OpIndexError,
      r"Embedding 'embedding.*' has input_dim=10.*\[0, 10\).*index 12.*Raise input_dim"),
+    ("embedding-negative-index", "embedding",
+     _fit(np.array([[1, 2, -1, 3, 4]] * 4), np.zeros((4, 1), "float32")), OpIndexError,
+     r"Embedding 'embedding.*' has input_dim=10.*\[0, 10\); received index -1 .*Negative indices do not count"),
     ("batchnorm-features", "batchnorm", _layer(0, np.zeros((2, 5), "float32")), ShapeError,
      r"BatchNormalization 'batch_normalization.*' was built for inputs of rank 2 with 4 features.*\(2, 5\)"),
     ("add-shapes-differ", "merge", lambda m: layers.Add()([np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32")]),
@@ -229,9 +241,9 @@ ROWS = [
      rf"Unknown dataset 'mnsit'\. {NEAR} 'mnist'\?"),
     ("unknown-backend", "classifier", lambda m: kcore.backend.activate("nump"), BackendError,
      rf"The backend 'nump'.*is not installed\. Unknown backend 'nump'\. {NEAR} 'numpy'\?.*KCORE_BACKEND=numpy"),
-    ("missing-backend-plugin", "classifier", lambda m: kcore.backend.activate("cupy"), MissingPluginError,
-     r"The backend 'cupy' is provided by the distribution kcore-backend-cupy, which is not installed\. "
-     r"Install it: pip install kcore-backend-cupy"),
+    ("missing-backend-plugin", "classifier", _activate_uninstalled_backend, MissingPluginError,
+     r"The backend 'fancy' is provided by the distribution kcore-backend-fancy, which is not installed\. "
+     r"Install it: pip install kcore-backend-fancy"),
     # -- files of the wrong kind ---------------------------------------------------------------------------------
     ("weights-file-to-load-model", "classifier", _weights_file_to_load_model, ConfigError,
      r"load_model\(.*model\.weights\.h5'\): a \.weights\.h5 file holds weights only.*model\.load_weights"),

@@ -220,6 +220,18 @@ def test_plugin_that_fails_to_import_is_named_and_others_keep_working(make_plugi
     assert [str(e) for e in kcore.plugins.manager().load_all()] == [message]
 
 
+def test_kernel_plugin_that_fails_to_import_leaves_its_backend_working_with_the_ops_own_code(make_plugin):
+    make_plugin("kcore-fake-broken-kernels", "kcore_fake_broken_kernels", {"kernel": ["numpy.exp"]},
+                source="raise ImportError('built for another CPU')\n")
+
+    with pytest.warns(UserWarning, match=r"kcore-fake-broken-kernels 1\.0 failed to import .*built for another CPU"):
+        kcore.backend.activate("numpy")
+    x = np.array([0.0, 1.0], "float32")
+    np.testing.assert_allclose(kcore.ops.exp(x), np.exp(x), rtol=1e-6)
+    assert kcore.ops.exp.impl is kcore.ops.exp.fn
+    assert kcore.plugins.manager().records()["kcore-fake-broken-kernels"].state == "failed"
+
+
 # -- 4. two plugins, one name ----------------------------------------------------------------------------
 
 
@@ -351,6 +363,52 @@ def test_plugin_whose_register_hook_raises_is_named_and_leaves_nothing_behind(ma
     assert kcore.layers.FakeDense.plugin == "kcore_fake_dense"
 
 
+@pytest.mark.parametrize(("provides", "registration", "problem"), [
+    ({"op": ["fake_op"]}, 'registry.add("op", "fake_op", lambda x: x)', "which is not a kcore op"),
+    ({"kernel": ["exp"]}, 'registry.add("kernel", "exp", lambda xp, x: (xp.exp(x), None))',
+     "a kernel's name must be '<backend>.<op>'"),
+    ({"kernel": ["numpy.exp"]}, 'registry.add("kernel", "numpy.exp", "not a function")', "which is not callable"),
+    ({"backend": ["fake"]}, 'registry.add("backend", "fake", None)', "which is not callable"),
+    ({"layer": ["FakeThing"]}, 'registry.add("thing", "FakeThing", object)', "under the unknown kind 'thing'"),
+], ids=["op-not-an-op", "kernel-name-without-backend", "kernel-not-callable", "backend-not-callable",
+        "unknown-kind"])
+def test_plugin_that_registers_a_malformed_component_is_named_and_every_other_plugin_keeps_working(
+        make_plugin, provides, registration, problem):
+    """A malformed op or kernel used to be bound to the backend on the next plugin load and break every plugin
+    loaded after it; now the registration itself is refused, naming the distribution."""
+    ((name,),) = provides.values()
+    make_plugin("kcore-fake-malformed", "kcore_fake_malformed", {**provides, "loss": ["fake_good_loss"]}, source=f"""
+        from kcore.plugins import hookimpl
+
+        KCORE_PLUGIN_API = 1
+
+
+        @hookimpl
+        def kcore_register(registry):
+            registry.add("loss", "fake_good_loss", len)
+            {registration}
+        """)
+    make_plugin("kcore-fake-dense", "kcore_fake_dense", {"layer": ["FakeDense"]})
+
+    with pytest.raises(PluginError) as info:
+        kcore.plugins.manager().load("kcore-fake-malformed")
+    message = str(info.value)
+    assert "kcore-fake-malformed 1.0" in message and problem in message and ".." not in message
+    plugins = kcore.plugins.manager()
+    assert plugins.registry.find("loss", "fake_good_loss") is None  # what it registered before is gone too
+    assert not plugins.hooks.has_plugin("kcore-fake-malformed")
+    assert [str(e) for e in plugins.load_all()] == [message]  # every other plugin loads
+    assert kcore.layers.FakeDense.plugin == "kcore_fake_dense"
+    if name.startswith("numpy."):  # a broken kernel for the backend being activated: a warning, not an error
+        with pytest.warns(UserWarning, match=r"kcore-fake-malformed 1\.0 .*'numpy' backend run their own"):
+            kcore.backend.activate("numpy")
+    else:
+        kcore.backend.activate("numpy")
+    x = np.array([[1.0, -2.0]], "float32")
+    np.testing.assert_allclose(kcore.layers.Dense(1, kernel_initializer="ones")(x), [[-1.0]])
+    np.testing.assert_allclose(kcore.ops.exp(x), np.exp(x), rtol=1e-6)
+
+
 # -- 9. declared but not registered ----------------------------------------------------------------------
 
 
@@ -469,6 +527,39 @@ def test_unknown_backend_fails_on_every_op_until_the_setting_is_fixed(isolated_h
         kcore.plugins.reset()
     assert kcore.ops.add(1.0, 2.0) == 3.0
     assert kcore.backend.active.name == "numpy"
+
+
+@pytest.mark.parametrize(("factory", "described"), [
+    ("def factory():\n    raise RuntimeError('no device here')", "failed to start: RuntimeError: no device here"),
+    ("def factory():\n    return None", "its factory returned None, not a kcore.backend.Backend"),
+    ("def factory():\n    return object()", "its factory returned <object object"),
+    ("def factory():\n    return Backend()", "its factory returned <kcore.backend.Backend"),  # no `xp`
+], ids=["raises", "returns-none", "returns-another-object", "returns-a-backend-without-xp"])
+def test_backend_plugin_whose_factory_fails_is_named_and_the_active_backend_keeps_working(make_plugin, factory,
+                                                                                        described):
+    make_plugin("kcore-fake-backend", "kcore_fake_backend", {"backend": ["fake"]}, source=f"""
+from kcore.backend import Backend
+from kcore.plugins import hookimpl
+
+KCORE_PLUGIN_API = 1
+
+
+{factory}
+
+
+@hookimpl
+def kcore_register(registry):
+    registry.add("backend", "fake", factory)
+""")
+    kcore.backend.activate("numpy")
+
+    with pytest.raises(BackendError) as info:
+        kcore.backend.activate("fake")
+    message = str(info.value)
+    assert "The backend 'fake' (from kcore-fake-backend 1.0)" in message and described in message
+    assert "KCORE_BACKEND=numpy" in message
+    assert kcore.backend.backend() == "numpy" and kcore.backend.active.name == "numpy"
+    np.testing.assert_allclose(kcore.ops.add(np.float32(1), np.float32(2)), 3.0)
 
 
 # -- 12. python -m kcore info ----------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 names or holds, never reads outside the file, and reports truncated or corrupt files as kcore errors."""
 
 import base64
+import contextlib
 import io
 import json
 import marshal
+import os
 import pickle
 import sys
 import zipfile
@@ -55,6 +57,49 @@ def _files(folder):
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
+_WATCH = {"on": False, "events": [], "paths": ()}
+_CODE = {"exec", "marshal.loads", "pickle.find_class", "os.system", "subprocess.Popen", "os.posix_spawn", "os.exec",
+         "os.fork", "socket.connect", "urllib.Request"}
+
+
+def _audit(event, args):
+    if not _WATCH["on"]:
+        return
+    if event in ("exec", "marshal.loads") and sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+        return  # a module of an installed package being imported (lazily, as plugins are), not code from a file
+    if event in _CODE:
+        _WATCH["events"].append((event, repr(args)[:200]))
+    elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)) and \
+            os.fsdecode(args[0]) in _WATCH["paths"]:
+        _WATCH["events"].append(("open", os.fsdecode(args[0])))
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; this one is idle outside _nothing_runs
+
+
+@contextlib.contextmanager
+def _nothing_runs(*paths):
+    """Fail if, inside the block, code from a file runs (exec, unmarshalled bytecode, unpickling, a process, a
+    network connection) or one of `paths` is opened."""
+    _WATCH.update(on=True, events=[], paths={str(p) for p in paths})
+    try:
+        yield
+    finally:
+        _WATCH["on"] = False
+    assert not _WATCH["events"], f"loading ran code or opened a file it must not: {_WATCH['events']}"
+
+
+def _assert_safe_mode_is_still_on(tmp_path):
+    """After a hostile load, safe mode is as it was: a Lambda naming a Python function is still refused."""
+    from kcore.saving import serialization
+
+    assert serialization._SAFE_MODE.get() is True
+    model = kcore.Sequential([layers.Input(shape=(3,)), layers.Lambda(double)])
+    model.save(tmp_path / "named_function.keras")
+    with pytest.raises(UnsafeFileError, match="safe_mode=False"):
+        load_model(tmp_path / "named_function.keras")
+
+
 # -- code ---------------------------------------------------------------------------------------------------------
 
 _PAYLOAD = "open({marker!r}, 'w').write('code from the file ran')"
@@ -72,7 +117,9 @@ def _lambda_layer(function, **extra):
 
 @pytest.mark.parametrize("safe_mode", [True, False])
 @pytest.mark.parametrize("form", ["keras3", "keras2", "activation"])
-def test_marshalled_bytecode_is_refused_in_every_mode_and_never_runs(tmp_path, saved, form, safe_mode):
+def test_cve_2024_3660_a_lambda_carrying_bytecode_is_refused_in_every_mode_and_never_runs(tmp_path, saved, form,
+                                                                                          safe_mode):
+    """CVE-2024-3660: a Lambda layer (or a function anywhere in the config) holding marshalled Python bytecode."""
     marker = tmp_path / "ran.txt"
     code = _bytecode(marker)
     keras3 = {"class_name": "__lambda__", "config": {"code": code, "defaults": None, "closure": None}}
@@ -81,7 +128,7 @@ def test_marshalled_bytecode_is_refused_in_every_mode_and_never_runs(tmp_path, s
              "activation": {**_lambda_layer(None), "class_name": "Activation",
                             "config": {"name": "act", "activation": keras3}}}[form]
     path = _write(tmp_path / "code.keras", _with_config(saved, lambda c: c["config"]["layers"].insert(2, layer)))
-    with pytest.raises(UnsafeFileError, match=r"bytecode.*not even with safe_mode=False"):
+    with _nothing_runs(), pytest.raises(UnsafeFileError, match=r"bytecode.*not even with safe_mode=False"):
         load_model(path, safe_mode=safe_mode)
     assert not marker.exists()
 
@@ -108,12 +155,17 @@ def test_a_lambda_that_names_a_python_function_needs_safe_mode_off_and_the_funct
 SENTINEL = "kcore_saving_sentinel_module"
 
 
-@pytest.mark.parametrize("where", ["module", "class_name", "registered_name", "activation", "optimizer", "loss"])
-def test_modules_and_classes_a_file_names_are_never_imported(tmp_path, saved, monkeypatch, where):
+@pytest.mark.parametrize("where", ["module", "class_name", "registered_name", "activation", "lambda-function",
+                                   "optimizer", "loss"])
+def test_cve_2025_1550_modules_and_functions_a_config_names_are_never_imported(tmp_path, saved, monkeypatch, where):
+    """CVE-2025-1550: a config naming an arbitrary module and a class or function in it, to be imported and
+    called while the model is rebuilt. The module here is importable and would leave a marker if imported."""
     marker = tmp_path / "imported.txt"
-    (tmp_path / f"{SENTINEL}.py").write_text(f"open({str(marker)!r}, 'w').write('imported')\nclass Evil: pass\n")
+    (tmp_path / f"{SENTINEL}.py").write_text(f"open({str(marker)!r}, 'w').write('imported')\n"
+                                             f"class Evil: pass\ndef evil(*a, **k): pass\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     evil = {"module": SENTINEL, "class_name": "Evil", "config": {}, "registered_name": None}
+    function = {**evil, "class_name": "function", "config": "evil"}
 
     def edit(config):
         layer = config["config"]["layers"][1]
@@ -124,22 +176,135 @@ def test_modules_and_classes_a_file_names_are_never_imported(tmp_path, saved, mo
         elif where == "registered_name":
             layer["registered_name"] = f"{SENTINEL}>Evil"
         elif where == "activation":
-            layer["config"]["activation"] = {**evil, "class_name": "function", "config": "Evil"}
+            layer["config"]["activation"] = function
+        elif where == "lambda-function":
+            config["config"]["layers"].insert(2, _lambda_layer(function))
         else:
             config["compile_config"][where] = evil
 
     path = _write(tmp_path / "names.keras", _with_config(saved, edit))
-    with pytest.raises(ConfigError, match="Evil"):
+    with _nothing_runs(), pytest.raises(KcoreError, match=r"(?i)evil"):
         load_model(path)
     assert SENTINEL not in sys.modules and not marker.exists()
 
 
-def test_os_system_named_in_a_file_is_an_unknown_class(tmp_path, saved):
-    def edit(config):
-        config["config"]["layers"][1].update(module="os", class_name="system", config={"command": "echo hacked"})
+@pytest.mark.parametrize("where", ["layer", "lambda-function", "activation"])
+def test_cve_2025_1550_os_system_named_in_a_config_is_never_called(tmp_path, saved, where):
+    marker = tmp_path / "hacked.txt"
+    system = {"module": "os", "class_name": "function", "config": "system", "registered_name": None}
 
-    with pytest.raises(ConfigError, match="'system'"):
+    def edit(config):
+        layer = config["config"]["layers"][1]
+        if where == "layer":
+            layer.update(module="os", class_name="system", config={"command": f"touch {marker}"})
+        elif where == "activation":
+            layer["config"]["activation"] = system
+        else:
+            config["config"]["layers"].insert(2, {**_lambda_layer(system), "config": {
+                **_lambda_layer(system)["config"], "arguments": {"command": f"touch {marker}"}}})
+
+    with _nothing_runs(), pytest.raises(KcoreError, match="'system'"):
         load_model(_write(tmp_path / "os.keras", _with_config(saved, edit)))
+    assert not marker.exists()
+
+
+#: Functions that a config could reach if it could name any function of Keras's own modules, and that would turn
+#: safety off: switch safe mode off for the rest of the process, load another file with safe_mode=False, or
+#: download a file to any path (CVE-2025-8747, the same pattern through keras.utils.get_file).
+GADGETS = {
+    "CVE-2025-9906-enable_unsafe_deserialization": ("keras.config", "enable_unsafe_deserialization", {}),
+    "CVE-2025-9906-nested-load_model": ("keras.saving", "load_model", {"safe_mode": False}),
+    "CVE-2025-9906-nested-load_model-keras.models": ("keras.models", "load_model", {"safe_mode": False}),
+    "CVE-2025-8747-get_file": ("keras.utils", "get_file", {"origin": "http://127.0.0.1:9/evil.keras",
+                                                           "cache_dir": "/tmp", "extract": True}),
+}
+
+
+@pytest.mark.parametrize("where", ["lambda-function", "activation", "loss", "metric"])
+@pytest.mark.parametrize("gadget", sorted(GADGETS))
+def test_cve_2025_9906_a_config_cannot_reach_a_function_that_turns_safety_off(tmp_path, saved, gadget, where):
+    """CVE-2025-9906: the config reaches a function that Keras allows, which itself turns safety off, and a
+    Lambda with bytecode after it would then run. Here the nested file such a function would open holds a
+    Lambda whose bytecode leaves a marker; the file must never even be opened, and safe mode is still on after."""
+    module, name, arguments = GADGETS[gadget]
+    marker = tmp_path / "ran.txt"
+    nested = _write(tmp_path / "nested.keras", _with_config(saved, lambda c: c["config"]["layers"].insert(
+        2, _lambda_layer({"class_name": "__lambda__", "config": {"code": _bytecode(marker)}}))))
+    function = {"module": module, "class_name": "function", "config": name, "registered_name": None}
+    if "filepath" not in arguments and name == "load_model":
+        arguments = {"filepath": str(nested), **arguments}
+
+    def edit(config):
+        if where == "lambda-function":
+            layer = _lambda_layer(function)
+            layer["config"]["arguments"] = arguments
+            config["config"]["layers"].insert(2, layer)
+        elif where == "activation":
+            config["config"]["layers"][1]["config"]["activation"] = function
+        elif where == "loss":
+            config["compile_config"]["loss"] = function
+        else:
+            config["compile_config"]["metrics"] = [function]
+
+    path = _write(tmp_path / "gadget.keras", _with_config(saved, edit))
+    with _nothing_runs(nested), pytest.raises(KcoreError, match=name):
+        load_model(path)
+    assert not marker.exists()
+    _assert_safe_mode_is_still_on(tmp_path)
+
+
+def _legacy_h5(path, marker):
+    """A Keras 2 whole-model HDF5 file as Keras 2 wrote it: the architecture as JSON in the root attribute
+    `model_config` (here with a Lambda layer holding marshalled bytecode), weights under `model_weights`."""
+    import h5py
+
+    config = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32", "name": "in"}},
+        {"class_name": "Lambda", "config": {"name": "lambda", "trainable": True, "dtype": "float32",
+                                            "function": [_bytecode(marker), None, None], "function_type": "lambda",
+                                            "module": "__main__", "output_shape": None, "arguments": {}}},
+        {"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "linear"}}]}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(config)
+        f.attrs["training_config"] = json.dumps({"loss": "mse", "optimizer_config": {"class_name": "Adam",
+                                                                                      "config": {}}})
+        weights = f.create_group("model_weights")
+        weights.attrs["layer_names"] = [b"in", b"lambda", b"dense"]
+        dense = weights.create_group("dense/dense")
+        dense.create_dataset("kernel:0", data=np.ones((4, 2), "float32"))
+        dense.create_dataset("bias:0", data=np.zeros(2, "float32"))
+    return path
+
+
+@pytest.mark.parametrize(("name", "how", "error"), [
+    ("model.h5", "load_model", ConfigError),
+    ("model.hdf5", "load_model", ConfigError),
+    ("model.h5", "load_model(safe_mode=False)", ConfigError),
+    ("model.keras", "load_model", CorruptFileError),  # the same bytes under an archive's name
+    ("model.weights.h5", "load_weights", KcoreError),  # ... or under a weights file's name
+])
+def test_cve_2025_9905_a_legacy_hdf5_model_carrying_bytecode_is_refused_and_never_runs(tmp_path, monkeypatch, name,
+                                                                                      how, error):
+    """CVE-2025-9905: a Keras 2 `.h5` whole-model file whose model_config holds a Lambda with bytecode, which
+    Keras's legacy loader ran even in safe mode. kcore does not load that format at all, and reading it as
+    another kind of file never touches model_config."""
+    marker = tmp_path / "ran.txt"
+    path = _legacy_h5(tmp_path / name, marker)
+    model = kcore.Sequential([layers.Input(shape=(4,)), layers.Dense(2, name="dense")])
+    before = model.get_weights()
+    with _nothing_runs(), pytest.raises(error) as caught:
+        if how == "load_weights":
+            model.load_weights(path)
+        else:
+            load_model(path, safe_mode=how == "load_model")
+    assert isinstance(caught.value, KcoreError)
+    if name.endswith((".h5", ".hdf5")) and how != "load_weights":
+        assert "legacy Keras 2 HDF5 model format is not supported" in str(caught.value)
+    assert not marker.exists()
+    for got, want in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_loading_never_unpickles_or_unmarshals(tmp_path, saved, monkeypatch):
@@ -159,7 +324,7 @@ def test_loading_never_unpickles_or_unmarshals(tmp_path, saved, monkeypatch):
 
 @pytest.mark.parametrize("name", ["../escaped.txt", "/tmp/absolute.txt", "assets/../../escaped.txt",
                                   "assets\\..\\escaped.txt", "C:/escaped.txt"])
-def test_member_names_that_escape_the_archive_are_refused_and_nothing_is_written(tmp_path, saved, name):
+def test_zip_slip_member_names_that_escape_the_archive_are_refused_and_nothing_is_written(tmp_path, saved, name):
     target = tmp_path / "inside"
     target.mkdir()
     path = _write(target / "slip.keras", {**saved, name: b"escaped"})
@@ -188,7 +353,7 @@ def test_a_symbolic_link_member_and_a_duplicated_member_are_refused(tmp_path, sa
         load_model(tmp_path / "twice.keras")
 
 
-def test_a_decompression_bomb_is_refused_from_its_declared_sizes(tmp_path, saved):
+def test_a_zip_bomb_is_refused_from_its_declared_sizes(tmp_path, saved):
     bomb = {**saved, "model.weights.h5": bytes(16 << 20)}  # 16 MiB of zeros deflate to about 16 KiB
     path = _write(tmp_path / "bomb.keras", bomb, compression=zipfile.ZIP_DEFLATED)
     assert path.stat().st_size < 200_000
@@ -205,7 +370,7 @@ def test_archives_over_the_size_limits_are_refused_before_reading(tmp_path, save
         load_model(tmp_path / "model.keras")
 
 
-def test_a_member_that_holds_more_than_it_declares_is_corrupt(tmp_path, saved):
+def test_a_zip_bomb_member_that_holds_more_than_it_declares_is_corrupt(tmp_path, saved):
     data = bytearray(_write(tmp_path / "lie.keras", saved).read_bytes())
     size = len(saved["config.json"]).to_bytes(4, "little")
     smaller = (len(saved["config.json"]) - 10).to_bytes(4, "little")
@@ -227,30 +392,45 @@ def _external_storage(f, tmp_path):
     f["layers/dense/vars"].create_dataset("0", shape=(4, 3), dtype="float32", external=[(str(secret), 0, 48)])
 
 
+def _local_file(tmp_path):
+    """A local HDF5 file holding a dataset `data` that fits the bias of layer `dense` (3 float32 values): a file
+    that following a link would succeed in reading, and whose values would then replace the real bias."""
+    path = tmp_path / "other.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("data", data=np.full(3, 42.0, "float32"))
+    return str(path)
+
+
+def _external_link(f, tmp_path):
+    del f["layers/dense/vars/1"]
+    f["layers/dense/vars/1"] = h5py.ExternalLink(_local_file(tmp_path), "/data")
+
+
 def _virtual(f, tmp_path):
     layout = h5py.VirtualLayout(shape=(3,), dtype="float32")
-    layout[:] = h5py.VirtualSource(str(tmp_path / "other.h5"), "data", shape=(3,))
+    layout[:] = h5py.VirtualSource(_local_file(tmp_path), "data", shape=(3,))
     del f["layers/dense/vars/1"]
     f["layers/dense/vars"].create_virtual_dataset("1", layout)
 
 
 HOSTILE_WEIGHTS = {
-    "external link": (lambda f, tmp: f.__setitem__("layers/dense/vars/2", h5py.ExternalLink(
-        str(tmp / "other.h5"), "/data")), "external link"),
-    "soft link": (lambda f, tmp: f.__setitem__("layers/dense_1/vars/2", h5py.SoftLink("/layers/dense/vars/0")),
-                  "soft or user-defined link"),
-    "virtual dataset": (_virtual, "virtual dataset"),
-    "external raw storage": (_external_storage, "external raw file"),
-    "strings": (lambda f, tmp: f["layers/dense/vars"].create_dataset("2", data=["a", "b"]), "not numbers"),
-    "object references": (lambda f, tmp: f["layers/dense/vars"].create_dataset(
+    "hdf5-external-link-to-a-local-file": (_external_link, "external link"),
+    "hdf5-soft-link": (lambda f, tmp: f.__setitem__("layers/dense_1/vars/2", h5py.SoftLink("/layers/dense/vars/0")),
+                       "soft or user-defined link"),
+    "hdf5-virtual-dataset-of-a-local-file": (_virtual, "virtual dataset"),
+    "hdf5-external-raw-storage-in-a-local-file": (_external_storage, "external raw file"),
+    "hdf5-strings": (lambda f, tmp: f["layers/dense/vars"].create_dataset("2", data=["a", "b"]), "not numbers"),
+    "hdf5-object-references": (lambda f, tmp: f["layers/dense/vars"].create_dataset(
         "2", data=[f["layers"].ref], dtype=h5py.ref_dtype), "not numbers"),
-    "chunked bomb": (lambda f, tmp: f["layers/dense/vars"].create_dataset(
+    "hdf5-chunked-bomb": (lambda f, tmp: f["layers/dense/vars"].create_dataset(
         "2", shape=(1 << 16, 1 << 14), dtype="float32", chunks=(1024, 1024), compression="gzip"), "declare"),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_WEIGHTS))
 def test_hostile_hdf5_weights_are_refused_before_any_dataset_is_read(tmp_path, saved, kind):
+    """External links and virtual datasets point at a real local HDF5 file that would load; they are refused
+    all the same, in a .keras archive and in a .weights.h5 file, and the model keeps its weights."""
     edit, message = HOSTILE_WEIGHTS[kind]
     members = _with_weights(saved, lambda f: edit(f, tmp_path))
     with pytest.raises(UnsafeFileError, match=message):

@@ -11,9 +11,11 @@ Example:
     'numpy'
 """
 
+import warnings
+
 from kcore import config
 from kcore.config import epsilon, floatx, image_data_format
-from kcore.errors import BackendError, UnknownNameError
+from kcore.errors import BackendError, KcoreError, UnknownNameError
 
 
 class Backend:
@@ -21,6 +23,9 @@ class Backend:
 
     name = None
     xp = None  # the array namespace every op is written against
+    #: elements per block for multi-pass elementwise updates (an optimizer's step runs all its passes over one
+    #: cache-sized block before the next); None: whole arrays, as on a GPU, where each pass is one kernel
+    elementwise_block = None
 
     def device(self):
         """A short description of where arrays live, e.g. 'cpu' or 'cuda:0'."""
@@ -81,10 +86,33 @@ def activate(name=None):
     except UnknownNameError as e:
         raise BackendError(f"The backend {name!r} (from KCORE_BACKEND or {config.config_path()}) is not "
                            f"installed. {e} Set KCORE_BACKEND=numpy to use the default backend.") from e
-    instance = factory()
+    instance = _start(plugins, name, factory)
     active.backend, active.name, active.xp = instance, name, instance.xp
-    plugins.load_providers("kernel", f"{name}.")
+    failed = []  # a kernel plugin that fails to load leaves its ops on their own implementations, nothing more
+    plugins.load_providers("kernel", f"{name}.", errors=failed)
+    for error in failed:
+        warnings.warn(f"{error} The ops it would speed up on the {name!r} backend run their own implementation.",
+                      stacklevel=2)
     bind_kernels(plugins)
+    return instance
+
+
+def _start(plugins, name, factory):
+    """Call a backend plugin's factory; a factory that raises, or returns anything but a Backend, is named with its
+    distribution, and the active backend stays as it was."""
+    source = plugins._label(plugins.registry.owner_of("backend", name))
+    fallback = "Set KCORE_BACKEND=numpy to use the default backend."
+    try:
+        instance = factory()
+    except KcoreError:
+        raise
+    except Exception as e:
+        raise BackendError(f"The backend {name!r} (from {source}) failed to start: {type(e).__name__}: {e}. "
+                           f"{fallback}") from e
+    if not isinstance(instance, Backend) or instance.xp is None:
+        raise BackendError(f"The backend {name!r} (from {source}) is broken: its factory returned {instance!r:.100}, "
+                           f"not a kcore.backend.Backend with an array namespace `xp`. Report it to the authors of "
+                           f"{source}. {fallback}")
     return instance
 
 

@@ -132,7 +132,8 @@ class PluginManager:
 
     def _fail(self, record, reason, cause=None):
         record.state = "failed"
-        record.error = PluginError(f"The kcore plugin {record.label} {reason}. Other plugins keep working.")
+        record.error = PluginError(f"The kcore plugin {record.label} {reason.rstrip('.')}. Other plugins keep "
+                                   f"working.")
         raise record.error from cause
 
     def load_all(self):
@@ -145,13 +146,20 @@ class PluginManager:
                 errors.append(e)
         return errors
 
-    def load_providers(self, kind, prefix=""):
-        """Load every plugin that declares a name of `kind` starting with `prefix`."""
+    def load_providers(self, kind, prefix="", errors=None):
+        """Load every plugin that declares a name of `kind` starting with `prefix`. Without `errors` the first
+        plugin that fails raises; with `errors` (a list) each failure is appended there and the others still load."""
         self.records()
         for (k, name), dists in list(self._providers.items()):
             if k == kind and name.startswith(prefix):
                 for dist in dists:
-                    self.load(dist)
+                    try:
+                        self.load(dist)
+                    except PluginError as e:
+                        if errors is None:
+                            raise
+                        if all(e is not seen for seen in errors):
+                            errors.append(e)
 
     # -- lookup ---------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import warnings
 from kcore.errors import DuplicateNameError, KcoreError
 
 KINDS = ("backend", "layer", "loss", "optimizer", "metric", "callback", "activation", "initializer",
-         "regularizer", "constraint", "schedule", "dataset", "op", "kernel")
+         "regularizer", "constraint", "schedule", "dataset", "op", "kernel", "distribution")
 
 
 class Registry:
@@ -38,6 +38,9 @@ class Registry:
         if kind not in self._entries:
             raise KcoreError(f"{self._current_owner} registers {name!r} under the unknown kind {kind!r}. "
                              f"Known kinds: {', '.join(KINDS)}.")
+        problem = _malformed(kind, name, obj)
+        if problem is not None:
+            raise KcoreError(f"{self._current_owner} registers the {kind} {name!r} as {obj!r:.100}, {problem}.")
         key = (kind, name)
         owner = self._owners.get(key)
         if owner is not None and owner != self._current_owner:
@@ -71,3 +74,21 @@ class Registry:
 
     def items(self, kind):
         return sorted(self._entries[kind].items())
+
+
+def _malformed(kind, name, obj):
+    """Why `obj` cannot be the `kind` named `name`, or None. Checked for what kcore wires in or calls by itself:
+    ops and kernels are bound to the active backend whenever any plugin loads (one malformed op would break every
+    plugin loaded after it), and backend factories are called by `kcore.backend.activate`."""
+    if kind == "op":
+        from kcore.ops.op import Op
+
+        if not isinstance(obj, Op):
+            return "which is not a kcore op: make it with the @kcore.ops.op decorator"
+    if kind == "kernel":
+        backend, dot, op = str(name).partition(".")
+        if not (dot and backend and op):
+            return "but a kernel's name must be '<backend>.<op>', e.g. 'numpy.exp'"
+    if kind in ("kernel", "backend") and not callable(obj):
+        return "which is not callable"
+    return None

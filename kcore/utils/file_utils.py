@@ -1,9 +1,14 @@
 """`get_file`: download a file once into kcore's cache, checked against its hash, never half-written.
 
 Every dataset loader downloads through here. A download goes to `<name>.part` beside its final place, is
-checked, and only then renamed into place, so the cache holds either nothing or the verified file. A transfer
-cut off half-way keeps its `.part`; the next attempt asks the server for the rest (an HTTP Range request)
-instead of starting again. Nothing here imports NumPy.
+checked, and only then renamed into place, so the cache holds either nothing or the verified file (a process
+killed at any moment leaves the previous file, or the new one). A transfer cut off half-way keeps its `.part`;
+the next attempt asks the server for the rest (an HTTP Range request) instead of starting again. A `.part` left
+by an earlier call (a killed process, an error) is resumed only when a `file_hash` will check the joined file:
+the file may have changed at its origin in between, and without a hash nothing would tell. With `extract`, the
+folder unpacked from the previous archive is removed before the archive is replaced, and the new folder appears
+whole (renamed into place): a kill leaves the old archive and folder, the new ones, or an archive without its
+folder, which the next call unpacks. Nothing here imports NumPy.
 
 Example:
     >>> path = get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
@@ -81,6 +86,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
               f"outdated); downloading it again.")
         download = True
     if download:
+        if extract or untar:  # before the archive changes: a folder unpacked from the old one must not outlive it
+            _remove_folder(extraction_dir)
         _download(origin, target, file_hash, algorithm)
     if extract or untar:
         if download or not os.path.isdir(extraction_dir):
@@ -129,6 +136,8 @@ def _targets(folder, fname, provided, extract):
 def _download(origin, target, file_hash, algorithm):
     partial = target + ".part"
     hint = _by_hand(target, file_hash, algorithm)
+    if file_hash is None and os.path.exists(partial):
+        os.remove(partial)  # an earlier call's bytes, perhaps of another version: nothing could check the join
     print(f"Downloading data from {origin}")
     while True:
         resumed = _transfer(origin, partial, hint)
@@ -231,7 +240,9 @@ def validate_file(fpath, file_hash, algorithm="auto", chunk_size=65535):
 
 def extract_archive(file_path, path=".", archive_format="auto"):
     """Unpack a tar (.tar, .tar.gz, .tar.bz2) or zip archive into the folder `path`, all at once: it is unpacked
-    into a temporary folder beside `path` and renamed. Members that would land outside `path` are refused.
+    into a temporary folder beside `path` and renamed (a folder already at `path` is first renamed aside, then
+    removed), so `path` never holds half an archive, nor half of two. Members that would land outside `path` are
+    refused.
     Returns True when the archive matched one of the formats."""
     formats = ["tar", "zip"] if archive_format == "auto" else (
         [archive_format] if isinstance(archive_format, str) else list(archive_format or []))
@@ -262,13 +273,22 @@ def extract_archive(file_path, path=".", archive_format="auto"):
             with zipfile.ZipFile(file_path) as archive:
                 _check_members(tmp, archive.namelist(), file_path)
                 archive.extractall(tmp)
-        if os.path.isdir(path):
-            shutil.rmtree(path)
+        _remove_folder(path)
         os.replace(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return True
+
+
+def _remove_folder(path):
+    """Remove the folder `path` (if there) so that a kill at any moment leaves it whole or gone, never half
+    removed: it is renamed aside into a hidden folder first, and removed from there."""
+    if not os.path.isdir(path):
+        return
+    aside = tempfile.mkdtemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".old")
+    os.replace(path, os.path.join(aside, "folder"))
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _check_members(folder, names, archive):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kcore import GradientTape, activations, layers, ops
-from kcore.errors import ConfigError, KcoreError, ShapeError
+from kcore.errors import ConfigError, KcoreError, OpIndexError, ShapeError
 
 # Keras 3's Dense.get_config keys (its documented signature, plus the base Layer's name, trainable and dtype).
 DENSE_KEYS = {"name", "trainable", "dtype", "units", "activation", "use_bias", "kernel_initializer",
@@ -133,6 +133,27 @@ def test_embedding_mask_marks_index_zero_as_padding_only_with_mask_zero():
     indices = np.array([[3, 0, 1], [0, 0, 2]], "int32")
     np.testing.assert_array_equal(layers.Embedding(5, 2, mask_zero=True).compute_mask(indices), indices != 0)
     assert layers.Embedding(5, 2).compute_mask(indices) is None
+
+
+@pytest.mark.parametrize(("dtype", "input_dim", "indices", "bad"), [
+    ("int32", 10, [[1, -1, 3]], -1),  # NumPy's take would wrap it to row 9
+    ("int64", 10, [[0, 10, 3]], 10),
+    ("uint8", 10, [[0, 200]], 200),
+    ("int8", 100, [[5, -128]], -128),  # as uint8, -128 is 128: past input_dim
+    ("int8", 300, [[-1, 5]], -1),  # as uint8, -1 is 255, within input_dim=300: min and max are both read
+    ("int16", 40_000, [[-2, 30_000]], -2),
+    ("float32", 10, [[1.0, -2.0]], -2),  # floats are cast to int32 first
+], ids=["negative", "too-large", "uint8", "int8", "int8-wide-table", "int16-wide-table", "float"])
+def test_embedding_refuses_indices_outside_its_table_naming_the_layer_the_index_and_input_dim(dtype, input_dim,
+                                                                                              indices, bad):
+    layer = layers.Embedding(input_dim, 2, mask_zero=True, name="words")
+    with pytest.raises(OpIndexError, match=rf"Embedding 'words' has input_dim={input_dim}, .*\[0, {input_dim}\); "
+                                           rf"received index {bad} "):
+        layer(np.array(indices, dtype))
+    dtype = "int64" if dtype.startswith("float") else dtype
+    fine = np.array([[0, min(input_dim - 1, np.iinfo(dtype).max), 0]], dtype)  # the ends of the table (or dtype)
+    np.testing.assert_array_equal(layer(fine), layer.get_weights()[0][fine.astype("int64")])
+    np.testing.assert_array_equal(layer.compute_mask(fine), fine != 0)
 
 
 def test_embedding_config_has_keras_3_keys():

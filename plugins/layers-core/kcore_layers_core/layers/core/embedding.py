@@ -55,15 +55,33 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.kind not in "iu":
             inputs = ops.cast(inputs, "int32")
-        try:
-            outputs = ops.take(self.embeddings, inputs, axis=0)
-        except OpIndexError as e:
-            raise OpIndexError(f"Embedding '{self.name}' has input_dim={self.input_dim}, so it takes indices in "
-                               f"[0, {self.input_dim}); received an index outside that range ({e}). Raise "
-                               f"input_dim to the vocabulary size (largest index + 1), or fix the indices.") from e
+        self._check_indices(getattr(inputs, "value", inputs))
+        outputs = ops.take(self.embeddings, inputs, axis=0)
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs
+
+    def _check_indices(self, indices):
+        """Refuse indices outside [0, input_dim), which `take` would wrap (negative) or fail on without naming the
+        layer. One pass, no copy: seen as unsigned integers of the same width, a negative index is at least
+        2**(bits - 1), so unless input_dim is larger than that (int8 or int16 indices), the maximum alone decides.
+        (On a GPU backend, reading the maximum waits for the device.)"""
+        if indices.size == 0:
+            return
+        bits = 8 * indices.dtype.itemsize
+        if indices.dtype.kind == "u" or self.input_dim <= 2 ** (bits - 1):
+            unsigned = indices if indices.dtype.kind == "u" else indices.view(f"uint{bits}")
+            if int(unsigned.max()) < self.input_dim:
+                return
+        elif int(indices.min()) >= 0 and int(indices.max()) < self.input_dim:
+            return
+        low, high = int(indices.min()), int(indices.max())
+        bad = low if low < 0 else high
+        raise OpIndexError(f"Embedding '{self.name}' has input_dim={self.input_dim}, so it takes indices in "
+                           f"[0, {self.input_dim}); received index {bad} (the indices range over [{low}, {high}]). "
+                           + ("Negative indices do not count from the end here; fix the indices (e.g. map padding "
+                              "to 0 with mask_zero=True)." if bad < 0 else
+                              "Raise input_dim to the vocabulary size (largest index + 1), or fix the indices."))
 
     def compute_mask(self, inputs, previous_mask=None):
         return ops.not_equal(inputs, 0) if self.mask_zero else None

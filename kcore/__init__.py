@@ -13,7 +13,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = frozenset({
-    "activations", "autodiff", "backend", "callbacks", "config", "constraints", "datasets", "errors",
+    "activations", "autodiff", "backend", "callbacks", "config", "constraints", "datasets", "distribution", "errors",
     "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "plugins", "random",
     "regularizers", "saving", "testing", "training", "utils", "variables",
 })

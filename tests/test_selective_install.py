@@ -29,8 +29,10 @@ EXAMPLE = ROOT / "examples" / "third_party_plugin"
 #: the distribution of every first-party plugin folder of this checkout
 FIRST_PARTY = sorted(tomllib.loads(path.read_text())["project"]["name"]
                      for path in ROOT.glob("plugins/*/pyproject.toml"))
-#: what kcore[standard] must install: every first-party family, with NumPy as the only backend
-STANDARD = [d for d in FIRST_PARTY if not d.startswith("kcore-backend-") or d == "kcore-backend-numpy"]
+#: what kcore[standard] must install: every first-party family, with NumPy as the only backend (and no MPI: the
+#: data-parallel plugin brings an MPI library, installed on purpose with `pip install kcore-distribute-mpi`)
+STANDARD = [d for d in FIRST_PARTY if (not d.startswith("kcore-backend-") or d == "kcore-backend-numpy")
+            and d != "kcore-distribute-mpi"]
 MINIMAL = ["kcore", "kcore-backend-numpy", "kcore-layers-core", "kcore-losses", "kcore-optimizers"]
 SAVING = hasattr(kcore.saving, "load_model") and hasattr(kcore.Model, "save")
 NO_SAVING = "kcore.saving.load_model / Model.save do not exist yet (being built); the round trip is tested once they do"

@@ -53,7 +53,7 @@ _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing ca
 #: distribution -> kind -> names
 FIRST_PARTY = {
     "kcore-backend-numpy": {"backend": "numpy"},
-    "kcore-backend-cupy": {"backend": "cupy"},
+    "kcore-backend-cupy": {"backend": "cupy", "kernel": "cupy.relu cupy.sigmoid cupy.silu cupy.gelu"},
     "kcore-layers-core": {
         "layer": _CORE_LAYERS,
         "activation": "relu relu6 leaky_relu elu selu gelu sigmoid hard_sigmoid hard_silu hard_swish tanh softplus "
@@ -74,6 +74,7 @@ FIRST_PARTY = {
     "kcore-callbacks": {"callback": _CALLBACKS},
     "kcore-datasets": {"dataset": _DATASETS},
     "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization"},
+    "kcore-distribute-mpi": {"distribution": "mpi nccl"},
 }
 
 

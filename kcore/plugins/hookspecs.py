@@ -32,7 +32,8 @@ def kcore_register(registry):
     `registry.add(kind, name, obj)` adds one component. The kinds are those of `kcore.plugins.registry.KINDS`:
     a `backend` is a zero-argument factory returning a `kcore.backend.Backend`; an `op` is a `kcore.ops.Op`;
     a `kernel` named `"<backend>.<op>"` replaces that op's implementation while that backend is active (same
-    signature and return value as the op's function); every other kind is the class or function users ask for
+    signature and return value as the op's function); a `distribution` is a factory `(timeout=seconds)`
+    returning a `kcore.distribution.Communicator`; every other kind is the class or function users ask for
     by that name. Every name must also be declared in the plugin's `kcore.provides` entry points.
 
     Returns nothing. An exception here is reported with the plugin's distribution name, and the plugin's

@@ -53,6 +53,14 @@ def _to_json(config, what):
                           f"numbers, strings, lists, dicts and None from get_config.") from e
 
 
+def _writes_files():
+    """Whether this process writes model files: always, except in data-parallel training (`kcore.distribution`),
+    where process 0 alone does (the others hold the same weights)."""
+    from kcore.distribution import is_chief
+
+    return is_chief()
+
+
 def _check_built(model, what):
     if not getattr(model, "built", False):
         raise KcoreError(f"{what}: model '{model.name}' is not built yet, so it has no weights. Call it on data, "
@@ -78,6 +86,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         raise ConfigError(f"save({path!r}): the file name must end in '.keras' (e.g. 'model.keras').")
     _check_built(model, "save")
     _check_target(path, overwrite, "save")
+    if not _writes_files():
+        return
     config = serialization.serialize_keras_object(model)
     compiled = compile_config.serialize_compile_config(model)
     if compiled is not None:
@@ -176,6 +186,8 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None):
         raise ConfigError(f"save_weights({path!r}): the file name must end in '.weights.h5'.")
     _check_built(model, "save_weights")
     _check_target(path, overwrite, "save_weights")
+    if not _writes_files():
+        return
     writer = h5_store.H5Writer()
     object_tree.save_state(model, writer)
     data = writer.getvalue()

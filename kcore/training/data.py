@@ -148,14 +148,19 @@ class ArrayData:
                          take(self.sample_weight, slice(cut, None)), self.batch_size, False, check_finite=False)
         return train, held
 
-    def batches(self, epoch=0, seed=None):
+    def batches(self, epoch=0, seed=None, shard=None):
+        """The batches of one epoch. `shard(start, stop)`, when given, maps each batch's rows to this process's
+        part of them (`kcore.distribution`), so that only those rows are gathered."""
         order = None
         if self.shuffle:
-            from kcore import random
+            from kcore import backend, random
 
-            order = np.asarray(random.shuffle(np.arange(self.count), seed=seed))
-        for start in range(0, self.count, self.batch_size):
-            index = slice(start, start + self.batch_size) if order is None else order[start:start + self.batch_size]
+            order = backend.to_numpy(random.shuffle(np.arange(self.count), seed=seed))  # host indices
+        for first in range(0, self.count, self.batch_size):
+            start, stop = first, min(first + self.batch_size, self.count)
+            if shard is not None:
+                start, stop = shard(start, stop)
+            index = slice(start, stop) if order is None else order[start:stop]
             yield tuple(None if s is None else tree.map_structure(lambda a, i=index: a[i], s)
                         for s in (self.x, self.y, self.sample_weight))
 

@@ -12,6 +12,7 @@ import numpy as np
 from kcore import backend
 from kcore.autodiff import GradientTape, Node
 from kcore.callbacks.callback import Callback, CallbackList, History, ProgbarLogger
+from kcore.distribution import distribution
 from kcore.errors import ConfigError, KcoreError, NonFiniteLossError
 from kcore.metrics.reduction import Mean
 from kcore.training.compile_utils import CompiledLoss, CompiledMetrics
@@ -52,6 +53,7 @@ class Trainer:
     """
 
     terminate_on_nan = True
+    _distribution = None  # the active kcore.distribution, looked up by fit/evaluate; None: this process alone
 
     def __init__(self):
         self.compiled = False
@@ -172,6 +174,12 @@ class Trainer:
         return self.get_metrics_result()
 
     def get_metrics_result(self):
+        if self._distribution is not None:  # data parallel: the results of every process's states summed
+            with self._distribution.summed_states(self.metrics):
+                return self._local_metrics_result()
+        return self._local_metrics_result()
+
+    def _local_metrics_result(self):
         logs = {self._loss_tracker.name: _float(self._loss_tracker.result())}
         for tracker in self._output_loss_trackers:
             logs[tracker.name] = _float(tracker.result())
@@ -189,6 +197,8 @@ class Trainer:
             self._trainable_cache = self.trainable_variables
         variables = self._trainable_cache
         grads = tape.gradient(loss, variables)
+        if self._distribution is not None:  # data parallel: the global batch's gradients and loss, on every process
+            grads, loss = self._distribution.reduce_gradients(grads, loss, x)
         if self.terminate_on_nan and not step_is_finite(loss, grads):
             raise _NonFiniteStep(loss, x)
         self.optimizer.apply(grads, variables)
@@ -227,6 +237,8 @@ class Trainer:
                 raise ConfigError(f"`callbacks` must be Callback instances, e.g. "
                                   f"callbacks=[kcore.callbacks.EarlyStopping(patience=2)]; received "
                                   f"{type(callback).__name__} {callback!r}.")
+        if self._distribution is not None and not self._distribution.is_chief:  # process 0 prints and writes files
+            verbose, listed = 0, [cb for cb in listed if not getattr(cb, "_chief_worker_only", False)]
         if verbose and not any(isinstance(cb, ProgbarLogger) for cb in listed):
             listed.insert(0, ProgbarLogger())
         if not any(isinstance(cb, History) for cb in listed):
@@ -260,11 +272,17 @@ class Trainer:
                 validation_data, None, None)
             validation = make_data(vx, vy, vsw, validation_batch_size or batch_size, validation_steps)
         verbose = 1 if verbose == "auto" else verbose
+        dist = self._distribution = distribution()
+        if dist is not None:  # data parallel: this process's shard of every global batch
+            data = dist.distribute_dataset(data)
+            validation = None if validation is None else dist.distribute_dataset(validation)
         callbacks = self._callbacks(callbacks, verbose, epochs, data.steps)
         self.stop_training, self._in_fit, self._trainable_cache, self._cached_layers = False, True, None, None
         epoch_logs = {}
         try:
             callbacks.on_train_begin()
+            if dist is not None:  # process 0's weights, optimizer state and restored epoch on every process
+                dist.synchronize(self)
             if self._initial_epoch is not None:  # set by a callback restoring a backup (BackupAndRestore)
                 initial_epoch, self._initial_epoch = self._initial_epoch, None
             for epoch in range(initial_epoch, epochs):
@@ -280,6 +298,8 @@ class Trainer:
                     if self.stop_training:
                         break
                 data.on_epoch_end()
+                if dist is not None:
+                    dist.on_epoch_end(self)
                 epoch_logs = self.get_metrics_result()
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self.evaluate(_data=validation, verbose=0, callbacks=callbacks, return_dict=True)
@@ -299,8 +319,10 @@ class Trainer:
         if kwargs:
             raise ConfigError(f"evaluate(): unknown argument(s) {sorted(kwargs)}.")
         self._assert_compiled("evaluate")
+        dist = self._distribution = distribution()
         if data is None:
             data = make_data(x, y, sample_weight, batch_size, steps)
+            data = data if dist is None else dist.distribute_dataset(data)
             self._cached_layers = None
         verbose = 1 if verbose == "auto" else verbose
         callbacks = self._callbacks(callbacks, verbose, 1, getattr(data, "steps", None))
@@ -322,6 +344,7 @@ class Trainer:
         """The model's outputs for `x`, batch by batch, as NumPy arrays."""
         data = make_data(x, None, None, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
+        self._distribution = distribution()  # every process predicts all of x; process 0 prints
         callbacks = self._callbacks(callbacks, verbose, 1, getattr(data, "steps", None))
         callbacks.on_predict_begin()
         batches = []
@@ -341,6 +364,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]), class_weight=class_weight)
         self._trainable_cache = self._cached_layers = None
+        self._distribution = distribution()  # each process passes its own batch
         self.reset_metrics()
         try:
             logs = self.train_step(next(data.batches()))
@@ -353,6 +377,7 @@ class Trainer:
         self._assert_compiled("test_on_batch")
         data = make_data(x, y, sample_weight, len(tree.flatten(x)[0]))
         self._cached_layers = None
+        self._distribution = distribution()
         self.reset_metrics()
         logs = self.test_step(next(data.batches()))
         values = list(logs.values())

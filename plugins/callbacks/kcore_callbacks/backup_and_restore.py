@@ -28,10 +28,15 @@ class BackupAndRestore(Callback):
         delete_checkpoint: remove the backup when `fit` ends normally (including early stopping): the files this
             callback wrote, then `backup_dir` itself if nothing else is in it.
 
+    In data-parallel training (`kcore.distribution`) process 0 alone runs it: it writes the backups, and when
+    resuming it restores the backup, which `fit` then copies (weights, optimizer state, epoch) to every process.
+
     Example:
         >>> backup = BackupAndRestore(backup_dir="/tmp/run1_backup")
         >>> model.fit(x, y, epochs=50, callbacks=[backup])  # doctest: +SKIP
     """
+
+    _chief_worker_only = True  # see kcore.distribution: the other processes receive process 0's state
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
         super().__init__()

@@ -30,6 +30,8 @@ class CSVLogger(Callback):
         'epoch,loss\\r\\n0,0.52\\r\\n1,0.31\\r\\n2,0.24\\r\\n'
     """
 
+    _chief_worker_only = True  # in data-parallel training (kcore.distribution) process 0 alone writes the file
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append

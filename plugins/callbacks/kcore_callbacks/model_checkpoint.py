@@ -27,6 +27,8 @@ class ModelCheckpoint(MonitorCallback):
         >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])  # doctest: +SKIP
     """
 
+    _chief_worker_only = True  # in data-parallel training (kcore.distribution) process 0 alone saves
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
         super().__init__(monitor, mode)

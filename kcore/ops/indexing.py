@@ -44,6 +44,20 @@ def _scatter(xp, like, key, g, repeats):
     return grad
 
 
+def _scatter_rows(xp, like, indices, g):
+    """Zeros shaped like `like` with the rows of `g` added at `indices` along axis 0 (an embedding's gradient).
+    The same sums in the same order as `xp.add.at(grad, (indices,), g)`, made several times faster on NumPy by
+    adding elements into the flat target (add.at's fast path) rather than rows."""
+    rows = like.shape[0]
+    width = like.size // rows if rows else 0
+    indices = indices.reshape(-1, 1).astype("intp")
+    indices = xp.where(indices < 0, indices + rows, indices)  # take wraps negative indices
+    flat = (indices * width + xp.arange(width)).reshape(-1)
+    grad = xp.zeros(like.size, dtype=like.dtype)
+    xp.add.at(grad, flat, g.reshape(-1))
+    return grad.reshape(like.shape)
+
+
 @op
 def get_item(xp, x, key):
     """`x[key]` with NumPy's basic and advanced indexing: ints, slices, None, Ellipsis, integer arrays and
@@ -66,7 +80,10 @@ def take(xp, x, indices, axis=None):
         repeats = getattr(indices, "ndim", 0) > 0
         if axis is None:
             return _scatter(xp, x.reshape(-1), indices, g, repeats).reshape(x.shape)
-        return _scatter(xp, x, _along(normalize_axis(axis, x.ndim)[0], indices), g, repeats)
+        along = normalize_axis(axis, x.ndim)[0]
+        if along == 0 and repeats:
+            return _scatter_rows(xp, x, indices, g)
+        return _scatter(xp, x, _along(along, indices), g, repeats)
 
     return out, (vjp, None)
 

@@ -1,10 +1,12 @@
 """LSTM, GRU and SimpleRNN against the published equations, written here as plain NumPy loops in float64, with
 weights in Keras 3's layout (so that weights trained in Keras give the same outputs)."""
 
+import warnings
+
 import numpy as np
 import pytest
 
-from kcore import layers
+from kcore import GradientTape, Variable, layers, ops
 
 RTOL = ATOL = 1e-5
 
@@ -218,3 +220,50 @@ def test_recurrent_kernel_starts_orthogonal():
     layer(np.zeros((1, 2, 3), "float32"))
     recurrent = layer.cell.recurrent_kernel.numpy()
     np.testing.assert_allclose(recurrent @ recurrent.T, np.eye(4), atol=1e-5)
+
+
+NUMPY_ACTIVATIONS = {"tanh": np.tanh, "sigmoid": sigmoid, "relu": lambda x: np.maximum(x, 0),
+                     "hard_sigmoid": lambda x: np.clip((x + 3) / 6, 0, 1), "linear": lambda x: x}
+
+
+@pytest.mark.parametrize(("activation", "recurrent_activation"), [
+    ("tanh", "sigmoid"), ("relu", "hard_sigmoid"), ("linear", "tanh"), ("sigmoid", "sigmoid"), ("tanh", "linear")])
+@pytest.mark.parametrize(("masked", "go_backwards"), [(False, False), (True, True)])
+def test_the_lstm_op_follows_the_equations_for_every_fused_activation(activation, recurrent_activation, masked,
+                                                                      go_backwards):
+    """The default pair takes the op's exp-only fast path; every other pair its general path."""
+    rng, x, mask = _case(5)
+    kernel, recurrent, bias = _random(rng, 5, 16), _random(rng, 4, 16), _random(rng, 16)
+    h0, c0 = _random(rng, 3, 4), _random(rng, 3, 4)
+    mask = mask if masked else None
+    got = np.asarray(ops.lstm(*(a.astype("float32") for a in (x, kernel, recurrent, bias, h0, c0)), mask=mask,
+                              go_backwards=go_backwards, activation=activation,
+                              recurrent_activation=recurrent_activation))
+    step = lstm_step(kernel, recurrent, bias, NUMPY_ACTIVATIONS[activation], NUMPY_ACTIVATIONS[recurrent_activation])
+    sequence, (h, c) = run_reference(step, x, [h0, c0], mask, go_backwards)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, np.concatenate([sequence, h[:, None], c[:, None]], axis=1), rtol=RTOL, atol=ATOL)
+
+
+def test_saturated_lstm_gates_reach_their_limits_without_overflow_warnings():
+    """Pre-activations of several hundred overflow float32's exp (the fast path's sigmoid is 1 / (1 + exp(-a)));
+    the gates must still come out as exactly 0 or 1, with no warning."""
+    rng = np.random.default_rng(6)
+    x = rng.choice([-100.0, 100.0], size=(2, 4, 3))
+    kernel, recurrent = rng.choice([-1.0, 1.0], size=(3, 8)), rng.choice([-1.0, 1.0], size=(2, 8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.asarray(ops.lstm(x.astype("float32"), kernel.astype("float32"), recurrent.astype("float32")))
+    sequence, (h, c) = run_reference(lstm_step(kernel, recurrent, None), x, [np.zeros((2, 2))] * 2)
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, np.concatenate([sequence, h[:, None], c[:, None]], axis=1), rtol=RTOL, atol=ATOL)
+
+
+def test_lstm_gradients_stay_in_float32():
+    rng, x, _ = _case(7)
+    weights = [Variable(_random(rng, *shape).astype("float32")) for shape in ((5, 16), (4, 16), (16,))]
+    with GradientTape() as tape:
+        loss = ops.sum(ops.lstm(x.astype("float32"), *weights))
+    grads = tape.gradient(loss, weights)
+    assert [g.dtype for g in grads] == [np.float32] * 3
+    assert all(np.all(np.isfinite(np.asarray(g))) for g in grads)

@@ -5,15 +5,41 @@
     h_t = sigmoid(o) * tanh(c_t)
 
 (`sigmoid` is the recurrent activation and `tanh` the activation.) The inputs of every timestep are projected in
-one matrix product; each step then costs one `(batch, units) @ (units, 4 * units)` product and a few fused
-elementwise operations. The backward pass walks the saved gates once, backwards in time, and forms the weight
-gradients at the end, each as one matrix product over all timesteps.
+one matrix product per gate; each step then costs one `(batch, units) @ (units, units)` product per gate and a few
+elementwise operations on contiguous blocks (the gate-major layout of `gates.py`), written into buffers allocated
+once. The backward pass walks the saved gates once, backwards in time, and forms the weight gradients at the end,
+each as one matrix product per gate over all timesteps.
 """
 
+import contextlib
+
 from kcore.ops import op
+from kcore_layers_recurrent.ops import gates as gate_major
 from kcore_layers_recurrent.ops import sequence as seq
 
 _NAMES = ("inputs", "kernel", "recurrent_kernel", "bias", "initial_h", "initial_c")
+
+
+#: With the default activations, every gate comes out of one exp: sigmoid(a) = 1 / (1 + exp(-a)) for i, f, o and
+#: tanh(a) = 2 * sigmoid(2a) - 1 for the candidate. These factors, folded into copies of the weights, make the
+#: pre-activations the arguments of that exp (exactly: they are powers of two).
+_EXP_SCALE = (-1, -1, -2, -1)
+
+
+def _quiet_overflow(xp):
+    """exp may overflow to inf for large arguments; 1 / (1 + inf) = 0 is then the right limit, not an error."""
+    errstate = getattr(xp, "errstate", None)
+    return errstate(over="ignore") if errstate is not None else contextlib.nullcontext()
+
+
+def _tanh_into(xp, x, out):
+    """tanh(x) = 2 / (1 + exp(-2x)) - 1 into `out`: NumPy's float32 exp is several times faster than its tanh."""
+    xp.multiply(x, -2, out=out)
+    xp.exp(out, out=out)
+    out += 1
+    xp.divide(2, out, out=out)
+    out -= 1
+    return out
 
 
 @op(inputs=6)
@@ -37,19 +63,14 @@ def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initia
         >>> ops.lstm(x, k, r).shape
         (2, 7, 2)
     """
-    act, d_act = seq.activation(activation, "lstm")
-    ract, d_ract = seq.activation(recurrent_activation, "lstm")
+    act, _ = seq.activation(activation, "lstm")
+    ract, _ = seq.activation(recurrent_activation, "lstm")
+    d_act, d_ract = seq.DERIVATIVES[activation], seq.DERIVATIVES[recurrent_activation]
     u = seq.check_shapes("lstm", inputs, kernel, recurrent_kernel, 4)
-    # The default activations take one tanh over all four gates: sigmoid(a) = 0.5 * tanh(a / 2) + 0.5, with the
-    # halving folded into copies of the weights (exact: a power of two). The gates saved are the same.
-    fold = activation == "tanh" and recurrent_activation == "sigmoid"
-    k_forward, r_forward, b_forward = kernel, recurrent_kernel, bias
-    if fold:
-        half = xp.full((4 * u,), 0.5, dtype=kernel.dtype)
-        half[2 * u: 3 * u] = 1
-        k_forward, r_forward = kernel * half, recurrent_kernel * half
-        b_forward = None if bias is None else bias * half
-    steps, gates = seq.project(xp, inputs, k_forward, b_forward, go_backwards)  # pre-activations, then gates
+    fused = activation == "tanh" and recurrent_activation == "sigmoid"
+    scale = _EXP_SCALE if fused else None
+    steps, gates = gate_major.project(xp, inputs, kernel, bias, go_backwards, 4, scale)  # then the gates, in place
+    r_forward = gate_major.blocks(xp, recurrent_kernel, 4, scale)
     keep = seq.time_mask(xp, "lstm", mask, inputs, go_backwards)
     time, batch = steps.shape[:2]
     dtype = gates.dtype
@@ -58,53 +79,70 @@ def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initia
     hs[0] = seq.initial(xp, initial_h, batch, u, dtype)
     cs[0] = seq.initial(xp, initial_c, batch, u, dtype)
     tanh_c = xp.empty((time, batch, u), dtype)  # activation(c_t), kept for the backward pass
-    for t in range(time):
-        z = gates[t]
-        z += xp.matmul(hs[t], r_forward)
-        if fold:
-            xp.tanh(z, out=z)
-            for sigmoid in (z[:, : 2 * u], z[:, 3 * u:]):
-                sigmoid *= 0.5
-                sigmoid += 0.5
-        else:
-            ract(xp, z[:, : 2 * u])
-            act(xp, z[:, 2 * u: 3 * u])
-            ract(xp, z[:, 3 * u:])
-        i, f, g, o = z[:, :u], z[:, u: 2 * u], z[:, 2 * u: 3 * u], z[:, 3 * u:]
-        c = f * cs[t]
-        c += i * g
-        tanh_c[t] = c
-        h = o * act(xp, tanh_c[t])
-        if keep is None:
-            cs[t + 1], hs[t + 1] = c, h
-        else:
-            cs[t + 1], hs[t + 1] = xp.where(keep[t], c, cs[t]), xp.where(keep[t], h, hs[t])
+    recurrent, candidate_input = xp.empty((4, batch, u), dtype), xp.empty((batch, u), dtype)
+    with _quiet_overflow(xp):
+        for t in range(time):
+            z, c, h = gates[:, t], cs[t + 1], hs[t + 1]  # z: (4, batch, u), gates i, f, g, o
+            z += xp.matmul(hs[t], r_forward, out=recurrent)
+            i, f, g, o = z
+            if fused:
+                xp.exp(z, out=z)
+                z += 1
+                xp.divide(1, z, out=z)
+                g *= 2
+                g -= 1
+            else:
+                ract(xp, z[:2])
+                act(xp, g)
+                ract(xp, o)
+            xp.multiply(f, cs[t], out=c)
+            c += xp.multiply(i, g, out=candidate_input)
+            if fused:
+                _tanh_into(xp, c, tanh_c[t])
+            else:
+                tanh_c[t] = c
+                act(xp, tanh_c[t])
+            xp.multiply(o, tanh_c[t], out=h)
+            if keep is not None:
+                cs[t + 1], hs[t + 1] = xp.where(keep[t], c, cs[t]), xp.where(keep[t], h, hs[t])
     outputs = hs[1:] if keep is None or not zero_output_for_mask else xp.where(keep, hs[1:], 0)
 
     def backward(cotangent):
         d_outputs, (dh, dc) = seq.unpack(xp, cotangent, time, 2)
         if keep is not None and zero_output_for_mask:
             d_outputs = xp.where(keep, d_outputs, 0)
-        d_gates = xp.empty_like(gates)
-        recurrent_t = recurrent_kernel.T
+        d_gates = xp.empty_like(gates)  # gradients of the pre-activations, gate-major
+        r_backward = xp.swapaxes(gate_major.blocks(xp, recurrent_kernel, 4), 1, 2)  # (4, u, u): each gate's R.T
+        through_c, per_gate = xp.empty((batch, u), dtype), xp.empty((4, batch, u), dtype)
         for t in reversed(range(time)):
             dh += d_outputs[t]
             dh_step, dh_kept = seq.split_by_mask(xp, dh, None if keep is None else keep[t])
             dc_step, dc_kept = seq.split_by_mask(xp, dc, None if keep is None else keep[t])
-            z, dz = gates[t], d_gates[t]
-            i, f, g, o = z[:, :u], z[:, u: 2 * u], z[:, 2 * u: 3 * u], z[:, 3 * u:]
-            dz[:, 3 * u:] = d_ract(xp, dh_step * tanh_c[t], o)
-            dc_step = dc_step + d_act(xp, dh_step * o, tanh_c[t])
-            dz[:, :u] = d_ract(xp, dc_step * g, i)
-            dz[:, u: 2 * u] = d_ract(xp, dc_step * cs[t], f)
-            dz[:, 2 * u: 3 * u] = d_act(xp, dc_step * i, g)
-            dc = dc_step * f
-            dh = xp.matmul(dz, recurrent_t)
+            z, dz, tc = gates[:, t], d_gates[:, t], tanh_c[t]
+            i, f, g, o = z
+            di, df, dg, do = dz
+            d_act(xp, tc, through_c)  # dc_step += dh * o * act'(c)
+            through_c *= o
+            through_c *= dh_step
+            dc_step += through_c
+            d_ract(xp, z, dz)  # the derivatives of the activations, from their outputs (dg's is replaced)
+            d_act(xp, g, dg)
+            di *= g  # ... times what each gate multiplied, then times dc (i, f, g) or dh (o)
+            df *= cs[t]
+            dg *= i
+            do *= tc
+            dz[:3] *= dc_step
+            do *= dh_step
+            dc = xp.multiply(dc_step, f, out=dc_step)
+            xp.matmul(dz, r_backward, out=per_gate)  # dh = sum over gates of dz[k] @ R[k].T
+            dh = xp.add(per_gate[0], per_gate[1], out=dh)  # (dh_step and dh_kept no longer need its buffer)
+            dh += per_gate[2]
+            dh += per_gate[3]
             if keep is not None:
                 dc += dc_kept
                 dh += dh_kept
-        thunks = seq.input_gradients(xp, d_gates, steps, kernel, go_backwards)
-        thunks["recurrent_kernel"] = lambda: seq.transposed_product(xp, hs[:-1], d_gates)
+        thunks = gate_major.input_gradients(xp, d_gates, steps, kernel, go_backwards)
+        thunks["recurrent_kernel"] = lambda: gate_major.transposed_product(xp, hs[:-1], d_gates)
         thunks["initial_h"], thunks["initial_c"] = (lambda: dh), (lambda: dc)
         return thunks
 

@@ -7,6 +7,8 @@ states along the time axis, `(batch, timesteps + n_states, units)`, because an o
 layers slice it (basic slices: views, whose VJPs are cheap).
 """
 
+import functools
+
 from kcore.errors import ConfigError, ShapeError
 
 # -- the activations a fused step applies in place, each with its derivative from its output ----------------
@@ -40,14 +42,45 @@ def _linear(xp, x):
     return x
 
 
+def _d_tanh(xp, y, out):
+    xp.multiply(y, y, out=out)
+    return xp.subtract(1, out, out=out)
+
+
+def _d_sigmoid(xp, y, out):
+    xp.subtract(1, y, out=out)
+    return xp.multiply(out, y, out=out)
+
+
+def _d_relu(xp, y, out):
+    out[...] = y > 0
+    return out
+
+
+def _d_hard_sigmoid(xp, y, out):
+    out[...] = (y > 0) & (y < 1)
+    out /= 6
+    return out
+
+
+def _d_linear(xp, y, out):
+    out[...] = 1
+    return out
+
+
+#: name -> `(xp, y, out) -> out`: the activation's derivative at x written into `out`, from y = activation(x)
+DERIVATIVES = {"tanh": _d_tanh, "sigmoid": _d_sigmoid, "relu": _d_relu, "hard_sigmoid": _d_hard_sigmoid,
+               "linear": _d_linear}
+
+
+def _chain(derivative):
+    return lambda xp, g, y: g * derivative(xp, y, xp.empty_like(y))
+
+
 #: name -> (activation applied in place, `(xp, g, y) -> g * activation'(x)` where y = activation(x))
-ACTIVATIONS = {
-    "tanh": (_tanh, lambda xp, g, y: g * (1 - y * y)),
-    "sigmoid": (_sigmoid, lambda xp, g, y: g * (y * (1 - y))),
-    "relu": (_relu, lambda xp, g, y: g * (y > 0)),
-    "hard_sigmoid": (_hard_sigmoid, lambda xp, g, y: g * ((y > 0) & (y < 1)) / 6),
-    "linear": (_linear, lambda xp, g, y: g),
-}
+ACTIVATIONS = {name: (function, _chain(DERIVATIVES[name])) for name, function in
+               {"tanh": _tanh, "sigmoid": _sigmoid, "relu": _relu, "hard_sigmoid": _hard_sigmoid,
+                "linear": _linear}.items()}
 
 
 def activation(name, op_name):
@@ -75,16 +108,33 @@ def check_shapes(op_name, inputs, kernel, recurrent_kernel, gates):
     return units
 
 
+def time_steps(xp, inputs, go_backwards, ones=False):
+    """The inputs time-major in processing order, `(timesteps, batch, features)`, as a contiguous copy; with
+    `ones`, one more feature of ones, so that a bias riding along as the kernel's last row (`with_bias`) is added
+    by the matrix product, and its gradient comes out of the kernel's own."""
+    time_major = xp.swapaxes(inputs, 0, 1)
+    time_major = time_major[::-1] if go_backwards else time_major
+    if not ones:
+        return xp.ascontiguousarray(time_major)
+    time, batch, features = time_major.shape
+    steps = xp.empty((time, batch, features + 1), dtype=inputs.dtype)
+    steps[:, :, :features] = time_major
+    steps[:, :, features] = 1
+    return steps
+
+
+def with_bias(xp, kernel, bias):
+    """The kernel, with the bias (if any) as one more row: the weights that `time_steps(..., ones=True)` take."""
+    return kernel if bias is None else xp.concatenate([kernel, xp.reshape(bias, (1, -1))], axis=0)
+
+
 def project(xp, inputs, kernel, bias, go_backwards):
-    """The inputs time-major in processing order `(timesteps, batch, features)` (a contiguous copy), and their
-    projection through `kernel` (plus `bias`) for every timestep in one matrix product."""
-    steps = xp.swapaxes(inputs, 0, 1)
-    steps = xp.ascontiguousarray(steps[::-1] if go_backwards else steps)
-    time, batch, features = steps.shape
-    projected = xp.matmul(steps.reshape(time * batch, features), kernel).reshape(time, batch, -1)
-    if bias is not None:
-        projected += bias
-    return steps, projected
+    """The steps (`time_steps`, with ones where there is a bias), and their projection through `kernel` plus
+    `bias` for every timestep in one matrix product, `(timesteps, batch, columns)`."""
+    steps = time_steps(xp, inputs, go_backwards, ones=bias is not None)
+    time, batch = steps.shape[:2]
+    projected = xp.matmul(steps.reshape(time * batch, -1), with_bias(xp, kernel, bias))
+    return steps, projected.reshape(time, batch, -1)
 
 
 def time_mask(xp, op_name, mask, inputs, go_backwards):
@@ -128,16 +178,23 @@ def split_by_mask(xp, grad, keep):
 
 
 def input_gradients(xp, d_projected, steps, kernel, go_backwards):
-    """Thunks for the gradients of the inputs, kernel and bias of `project`, given the gradient of its output."""
+    """Thunks for the gradients of the inputs, kernel and bias of `project`, given the gradient of its output and
+    the steps `project` returned."""
     time, batch, gates = d_projected.shape
     flat = d_projected.reshape(time * batch, gates)
+    features = kernel.shape[0]
+    # the kernel's gradient, with the bias's as its last row: one matrix product for both, made once
+    weights = functools.cache(lambda: xp.matmul(steps.reshape(time * batch, -1).T, flat))
 
     def d_inputs():
-        d_steps = xp.matmul(flat, kernel.T).reshape(time, batch, -1)
-        return xp.swapaxes(d_steps[::-1] if go_backwards else d_steps, 0, 1)
+        return batch_major(xp, xp.matmul(flat, kernel.T).reshape(time, batch, -1), go_backwards)
 
-    return {"inputs": d_inputs, "kernel": lambda: xp.matmul(steps.reshape(time * batch, -1).T, flat),
-            "bias": lambda: flat.sum(axis=0)}
+    return {"inputs": d_inputs, "kernel": lambda: weights()[:features], "bias": lambda: weights()[features]}
+
+
+def batch_major(xp, d_steps, go_backwards):
+    """The gradient of the steps `(timesteps, batch, features)` as the inputs' `(batch, timesteps, features)`."""
+    return xp.swapaxes(d_steps[::-1] if go_backwards else d_steps, 0, 1)
 
 
 def transposed_product(xp, left, right):

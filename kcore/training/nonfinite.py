@@ -11,7 +11,10 @@ from kcore.utils import tree
 def _finite(value):
     xp = backend.get().xp
     value = value.value if isinstance(value, Node) else value
-    return bool(xp.isfinite(xp.sum(value))) if hasattr(value, "dtype") and value.dtype.kind == "f" else True
+    if not (hasattr(value, "dtype") and value.dtype.kind == "f"):
+        return True
+    # one reduction with no temporary; a sum that overflowed from finite values is told apart by the exact check
+    return bool(xp.isfinite(xp.sum(value))) or bool(xp.isfinite(value).all())
 
 
 def step_is_finite(loss, grads):

@@ -17,7 +17,7 @@ _CONV = ("Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose D
 _CONV_OPS = "conv depthwise_conv separable_conv conv_transpose max_pool average_pool"
 
 _RECURRENT = ("SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell RNN StackedRNNCells Bidirectional "
-              "TimeDistributed")
+              "TimeDistributed ConvLSTM1D ConvLSTM2D ConvLSTM3D")
 
 _CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D GaussianNoise "
                 "GaussianDropout Flatten Reshape Permute RepeatVector Embedding Masking BatchNormalization "
@@ -67,7 +67,7 @@ FIRST_PARTY = {
         "constraint": "MaxNorm NonNeg UnitNorm MinMaxNorm max_norm non_neg unit_norm min_max_norm",
     },
     "kcore-layers-conv": {"layer": _CONV, "op": _CONV_OPS},
-    "kcore-layers-recurrent": {"layer": _RECURRENT, "op": "lstm gru simple_rnn"},
+    "kcore-layers-recurrent": {"layer": _RECURRENT, "op": "lstm gru simple_rnn", "kernel": "numpy.lstm"},
     "kcore-losses": {"loss": _LOSSES},
     "kcore-optimizers": {"optimizer": _OPTIMIZERS, "schedule": _SCHEDULES},
     "kcore-metrics": {"metric": _METRICS},

@@ -102,4 +102,18 @@ LAYER_CASES = [
               input_shape=(2, 3, 2)),
     LayerCase("TimeDistributed", {"layer": {"class_name": "Dense", "config": {"units": 3}}}, input_shape=(2, 4, 3)),
     LayerCase("TimeDistributed", {"layer": {"class_name": "LSTM", "config": {"units": 2}}}, input_shape=(2, 3, 4, 2)),
+    # convolutional LSTMs: padding, strides, dilation, both data formats, an even kernel (asymmetric "same")
+    LayerCase("ConvLSTM1D", {"filters": 2, "kernel_size": 2, "padding": "same", "return_sequences": True,
+                             "go_backwards": True}, input_shape=(2, 4, 5, 2), call_kwargs=MASK),
+    LayerCase("ConvLSTM1D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "data_format": "channels_first",
+                             "return_state": True}, input_shape=(2, 3, 2, 5)),
+    LayerCase("ConvLSTM2D", {"filters": 2, "kernel_size": 2}, input_shape=(2, 3, 3, 3, 1)),
+    LayerCase("ConvLSTM2D", {"filters": 2, "kernel_size": (2, 1), "strides": 2, "padding": "same",
+                             "data_format": "channels_first", "use_bias": False, "return_sequences": True,
+                             "kernel_regularizer": "l2", "activity_regularizer": "l1"}, input_shape=(1, 3, 2, 3, 3)),
+    LayerCase("ConvLSTM2D", {"filters": 2, "kernel_size": 2, "padding": "same", "dropout": 0.3,
+                             "recurrent_dropout": 0.3, "seed": 1}, input_shape=(2, 3, 3, 3, 1),
+              call_kwargs={"training": True}, deterministic_training=False),
+    LayerCase("ConvLSTM3D", {"filters": 1, "kernel_size": 2, "padding": "same", "go_backwards": True},
+              input_shape=(1, 2, 2, 3, 2, 1)),
 ]

@@ -9,9 +9,9 @@ KCORE_PLUGIN_API = 1
 def components():
     """kind -> {registered name: component}: everything this distribution provides."""
     from kcore_layers_recurrent.layers import LAYERS
-    from kcore_layers_recurrent.ops import OPS
+    from kcore_layers_recurrent.ops import KERNELS, OPS
 
-    return {"layer": LAYERS, "op": OPS}
+    return {"layer": LAYERS, "op": OPS, "kernel": KERNELS}
 
 
 @hookimpl

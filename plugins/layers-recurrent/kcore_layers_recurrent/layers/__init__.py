@@ -1,6 +1,9 @@
 """Every layer of kcore-layers-recurrent, one class per module."""
 
 from kcore_layers_recurrent.layers.bidirectional import Bidirectional
+from kcore_layers_recurrent.layers.conv_lstm1d import ConvLSTM1D
+from kcore_layers_recurrent.layers.conv_lstm2d import ConvLSTM2D
+from kcore_layers_recurrent.layers.conv_lstm3d import ConvLSTM3D
 from kcore_layers_recurrent.layers.gru import GRU
 from kcore_layers_recurrent.layers.gru_cell import GRUCell
 from kcore_layers_recurrent.layers.lstm import LSTM
@@ -13,4 +16,5 @@ from kcore_layers_recurrent.layers.time_distributed import TimeDistributed
 
 #: registered name -> class
 LAYERS = {cls.__name__: cls for cls in (
-    SimpleRNN, LSTM, GRU, SimpleRNNCell, LSTMCell, GRUCell, RNN, StackedRNNCells, Bidirectional, TimeDistributed)}
+    SimpleRNN, LSTM, GRU, SimpleRNNCell, LSTMCell, GRUCell, RNN, StackedRNNCells, Bidirectional, TimeDistributed,
+    ConvLSTM1D, ConvLSTM2D, ConvLSTM3D)}

@@ -63,9 +63,17 @@ def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initia
         >>> ops.lstm(x, k, r).shape
         (2, 7, 2)
     """
+    return run(xp, inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask, go_backwards, activation,
+               recurrent_activation, zero_output_for_mask)
+
+
+def run(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initial_c=None, mask=None,
+        go_backwards=False, activation="tanh", recurrent_activation="sigmoid", zero_output_for_mask=False,
+        steps_in_c=None):
+    """The `lstm` op's value and VJPs; `steps_in_c` (from the `numpy.lstm` kernel, `lstm_native.py`) runs the
+    loops over time in C."""
     act, _ = seq.activation(activation, "lstm")
     ract, _ = seq.activation(recurrent_activation, "lstm")
-    d_act, d_ract = seq.DERIVATIVES[activation], seq.DERIVATIVES[recurrent_activation]
     u = seq.check_shapes("lstm", inputs, kernel, recurrent_kernel, 4)
     fused = activation == "tanh" and recurrent_activation == "sigmoid"
     scale = _EXP_SCALE if fused else None
@@ -79,7 +87,38 @@ def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initia
     hs[0] = seq.initial(xp, initial_h, batch, u, dtype)
     cs[0] = seq.initial(xp, initial_c, batch, u, dtype)
     tanh_c = xp.empty((time, batch, u), dtype)  # activation(c_t), kept for the backward pass
-    recurrent, candidate_input = xp.empty((4, batch, u), dtype), xp.empty((batch, u), dtype)
+    if steps_in_c is not None:
+        steps_in_c.forward(xp, gates, r_forward, hs, cs, tanh_c)
+    else:
+        _forward_loop(xp, gates, r_forward, hs, cs, tanh_c, keep, fused, act, ract)
+    outputs = hs[1:] if keep is None or not zero_output_for_mask else xp.where(keep, hs[1:], 0)
+
+    def backward(cotangent):
+        d_outputs, (dh, dc) = seq.unpack(xp, cotangent, time, 2)
+        if keep is not None and zero_output_for_mask:
+            d_outputs = xp.where(keep, d_outputs, 0)
+        d_gates = xp.empty_like(gates)  # gradients of the pre-activations, gate-major
+        r_backward = xp.swapaxes(gate_major.blocks(xp, recurrent_kernel, 4), 1, 2)  # (4, u, u): each gate's R.T
+        if steps_in_c is not None:
+            dh, dc = steps_in_c.backward(xp, gates, d_gates, r_backward, cs, tanh_c, d_outputs, dh, dc)
+        else:
+            dh, dc = _backward_loop(xp, gates, d_gates, r_backward, cs, tanh_c, d_outputs, dh, dc, keep,
+                                    seq.DERIVATIVES[activation], seq.DERIVATIVES[recurrent_activation])
+        thunks = gate_major.input_gradients(xp, d_gates, steps, kernel, go_backwards)
+        thunks["recurrent_kernel"] = lambda: gate_major.transposed_product(xp, hs[:-1], d_gates)
+        thunks["initial_h"], thunks["initial_c"] = (lambda: dh), (lambda: dc)
+        return thunks
+
+    shared = seq.SharedBackward(backward)
+    packed = seq.pack(xp, outputs, (hs[time], cs[time]))
+    present = (True, True, True, bias is not None, initial_h is not None, initial_c is not None)
+    return packed, shared.vjps(_NAMES, present)
+
+
+def _forward_loop(xp, gates, r_forward, hs, cs, tanh_c, keep, fused, act, ract):
+    """The steps forward: gates become the activated gates, hs[t + 1], cs[t + 1] and tanh_c[t] are written."""
+    time, batch, u = tanh_c.shape
+    recurrent, candidate_input = xp.empty((4, batch, u), gates.dtype), xp.empty((batch, u), gates.dtype)
     with _quiet_overflow(xp):
         for t in range(time):
             z, c, h = gates[:, t], cs[t + 1], hs[t + 1]  # z: (4, batch, u), gates i, f, g, o
@@ -105,48 +144,37 @@ def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initia
             xp.multiply(o, tanh_c[t], out=h)
             if keep is not None:
                 cs[t + 1], hs[t + 1] = xp.where(keep[t], c, cs[t]), xp.where(keep[t], h, hs[t])
-    outputs = hs[1:] if keep is None or not zero_output_for_mask else xp.where(keep, hs[1:], 0)
 
-    def backward(cotangent):
-        d_outputs, (dh, dc) = seq.unpack(xp, cotangent, time, 2)
-        if keep is not None and zero_output_for_mask:
-            d_outputs = xp.where(keep, d_outputs, 0)
-        d_gates = xp.empty_like(gates)  # gradients of the pre-activations, gate-major
-        r_backward = xp.swapaxes(gate_major.blocks(xp, recurrent_kernel, 4), 1, 2)  # (4, u, u): each gate's R.T
-        through_c, per_gate = xp.empty((batch, u), dtype), xp.empty((4, batch, u), dtype)
-        for t in reversed(range(time)):
-            dh += d_outputs[t]
-            dh_step, dh_kept = seq.split_by_mask(xp, dh, None if keep is None else keep[t])
-            dc_step, dc_kept = seq.split_by_mask(xp, dc, None if keep is None else keep[t])
-            z, dz, tc = gates[:, t], d_gates[:, t], tanh_c[t]
-            i, f, g, o = z
-            di, df, dg, do = dz
-            d_act(xp, tc, through_c)  # dc_step += dh * o * act'(c)
-            through_c *= o
-            through_c *= dh_step
-            dc_step += through_c
-            d_ract(xp, z, dz)  # the derivatives of the activations, from their outputs (dg's is replaced)
-            d_act(xp, g, dg)
-            di *= g  # ... times what each gate multiplied, then times dc (i, f, g) or dh (o)
-            df *= cs[t]
-            dg *= i
-            do *= tc
-            dz[:3] *= dc_step
-            do *= dh_step
-            dc = xp.multiply(dc_step, f, out=dc_step)
-            xp.matmul(dz, r_backward, out=per_gate)  # dh = sum over gates of dz[k] @ R[k].T
-            dh = xp.add(per_gate[0], per_gate[1], out=dh)  # (dh_step and dh_kept no longer need its buffer)
-            dh += per_gate[2]
-            dh += per_gate[3]
-            if keep is not None:
-                dc += dc_kept
-                dh += dh_kept
-        thunks = gate_major.input_gradients(xp, d_gates, steps, kernel, go_backwards)
-        thunks["recurrent_kernel"] = lambda: gate_major.transposed_product(xp, hs[:-1], d_gates)
-        thunks["initial_h"], thunks["initial_c"] = (lambda: dh), (lambda: dc)
-        return thunks
 
-    shared = seq.SharedBackward(backward)
-    packed = seq.pack(xp, outputs, (hs[time], cs[time]))
-    present = (True, True, True, bias is not None, initial_h is not None, initial_c is not None)
-    return packed, shared.vjps(_NAMES, present)
+def _backward_loop(xp, gates, d_gates, r_backward, cs, tanh_c, d_outputs, dh, dc, keep, d_act, d_ract):
+    """The steps backward: d_gates is written; returns the gradients reaching the initial h and c."""
+    time, batch, u = tanh_c.shape
+    through_c, per_gate = xp.empty((batch, u), gates.dtype), xp.empty((4, batch, u), gates.dtype)
+    for t in reversed(range(time)):
+        dh += d_outputs[t]
+        dh_step, dh_kept = seq.split_by_mask(xp, dh, None if keep is None else keep[t])
+        dc_step, dc_kept = seq.split_by_mask(xp, dc, None if keep is None else keep[t])
+        z, dz, tc = gates[:, t], d_gates[:, t], tanh_c[t]
+        i, f, g, o = z
+        di, df, dg, do = dz
+        d_act(xp, tc, through_c)  # dc_step += dh * o * act'(c)
+        through_c *= o
+        through_c *= dh_step
+        dc_step += through_c
+        d_ract(xp, z, dz)  # the derivatives of the activations, from their outputs (dg's is replaced)
+        d_act(xp, g, dg)
+        di *= g  # ... times what each gate multiplied, then times dc (i, f, g) or dh (o)
+        df *= cs[t]
+        dg *= i
+        do *= tc
+        dz[:3] *= dc_step
+        do *= dh_step
+        dc = xp.multiply(dc_step, f, out=dc_step)
+        xp.matmul(dz, r_backward, out=per_gate)  # dh = sum over gates of dz[k] @ R[k].T
+        dh = xp.add(per_gate[0], per_gate[1], out=dh)  # (dh_step and dh_kept no longer need its buffer)
+        dh += per_gate[2]
+        dh += per_gate[3]
+        if keep is not None:
+            dc += dc_kept
+            dh += dh_kept
+    return dh, dc

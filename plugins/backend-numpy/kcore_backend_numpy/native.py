@@ -26,8 +26,9 @@ import warnings
 
 from kcore import config
 
-#: -fno-trapping-math lets the compiler vectorise branch-free clamps; nothing here relies on float exceptions.
-FLAGS = ("-O3", "-march=native", "-fno-trapping-math", "-fPIC", "-shared")
+#: -fno-trapping-math and -fno-math-errno let the compiler vectorise branch-free clamps and sqrtf: no kernel relies on
+#: float exceptions or errno.
+FLAGS = ("-O3", "-march=native", "-fno-trapping-math", "-fno-math-errno", "-fPIC", "-shared")
 
 
 def enabled():

@@ -3,7 +3,7 @@
 import math
 
 from kcore.optimizers import Optimizer
-from kcore_optimizers.common import blocks, check_fraction, check_positive, in_dtype_of, xp
+from kcore_optimizers.common import backend_kernel, blocks, check_fraction, check_positive, in_dtype_of, xp
 
 
 class Adam(Optimizer):
@@ -15,8 +15,9 @@ class Adam(Optimizer):
         v_hat = max(v_hat, v)                            (amsgrad only; then v_hat replaces v below)
         w -= alpha * m / (sqrt(v) + epsilon)
 
-    The step's scalars are computed once for all variables. Each variable is updated one cache-sized block at a
-    time (see `common.blocks`), with one temporary: the five passes of the update read memory once.
+    The step's scalars are computed once for all variables. Each variable's update is `update_in_place`, or the
+    active backend's kernel `<backend>.adam_update` where a plugin registers one (on NumPy: one pass of C,
+    `adam_native.py`).
 
     Example:
         >>> opt = Adam(learning_rate=1e-3)
@@ -47,39 +48,50 @@ class Adam(Optimizer):
     def apply_updates(self, grads, variables, learning_rate):
         t = int(self.iterations.value) + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        update = (None if self.amsgrad else backend_kernel("adam_update")) or update_in_place
         for gradient, variable in zip(grads, variables, strict=True):
-            self._update(gradient, variable, alpha)
+            self._update(update, gradient, variable, alpha)
 
     def update_step(self, gradient, variable, learning_rate):
         self.apply_updates([gradient], [variable], learning_rate)
 
-    def _update(self, gradient, variable, alpha):
-        np_ = xp()
-        gradient = in_dtype_of(gradient, variable)
+    def _update(self, update, gradient, variable, alpha):
         index = self._var_index(variable)
-        slots = [self._momentums[index].value, self._velocities[index].value]
-        if self.amsgrad:
-            slots.append(self._velocity_hats[index].value)
-        scratch = None
-        for g, w, m, v, *v_hat in blocks(gradient, variable.value, *slots):
-            if scratch is None or scratch.size < g.size:
-                scratch = np_.empty(g.size, dtype=g.dtype)  # the one temporary, reused by every block
-            t = scratch[:g.size].reshape(g.shape)
-            np_.subtract(g, m, out=t)
-            t *= 1 - self.beta_1
-            m += t
-            np_.square(g, out=t)
-            t -= v
-            t *= 1 - self.beta_2
-            v += t
-            if v_hat:
-                v = np_.maximum(v_hat[0], v, out=v_hat[0])
-            np_.sqrt(v, out=t)
-            t += self.epsilon
-            np_.divide(m, t, out=t)
-            t *= alpha
-            w -= t
+        velocity_hat = self._velocity_hats[index].value if self.amsgrad else None
+        update(xp(), variable.value, in_dtype_of(gradient, variable), self._momentums[index].value,
+               self._velocities[index].value, velocity_hat, alpha=alpha, beta_1=self.beta_1, beta_2=self.beta_2,
+               epsilon=self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                 "amsgrad": self.amsgrad}
+
+
+def update_in_place(xp, variable, gradient, momentum, velocity, velocity_hat=None, *, alpha, beta_1, beta_2,
+                    epsilon):
+    """One Adam step of one variable's arrays, in place on `variable`, `momentum`, `velocity` (and `velocity_hat`,
+    with amsgrad); `alpha` is the step's bias-corrected learning rate. The arrays are updated one cache-sized block
+    at a time (see `common.blocks`), with one temporary: the passes over a block read memory once.
+
+    A backend's kernel `<backend>.adam_update` takes the same arguments (without `velocity_hat`).
+    """
+    slots = [momentum, velocity] if velocity_hat is None else [momentum, velocity, velocity_hat]
+    scratch = None
+    for g, w, m, v, *v_hat in blocks(gradient, variable, *slots):
+        if scratch is None or scratch.size < g.size:
+            scratch = xp.empty(g.size, dtype=g.dtype)  # the one temporary, reused by every block
+        t = scratch[:g.size].reshape(g.shape)
+        xp.subtract(g, m, out=t)
+        t *= 1 - beta_1
+        m += t
+        xp.square(g, out=t)
+        t -= v
+        t *= 1 - beta_2
+        v += t
+        if v_hat:
+            v = xp.maximum(v_hat[0], v, out=v_hat[0])
+        xp.sqrt(v, out=t)
+        t += epsilon
+        xp.divide(m, t, out=t)
+        t *= alpha
+        w -= t

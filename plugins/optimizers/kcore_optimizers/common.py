@@ -8,6 +8,14 @@ def xp():
     return backend.get().xp
 
 
+def backend_kernel(name):
+    """The active backend's kernel `<backend>.<name>` where an installed plugin registers one, else None: how an
+    optimizer's update takes a backend's fused form (`numpy.adam_update`, `adam_native.py`)."""
+    from kcore.plugins import manager
+
+    return manager().registry.find("kernel", f"{backend.get().name}.{name}")
+
+
 def blocks(*arrays):
     """Matching flat slices of same-shape `arrays`, one cache-sized block at a time (the backend's
     `elementwise_block`), so that an update's several passes read each block from memory once; the arrays whole

@@ -13,7 +13,8 @@ SCHEDULES = ("ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "I
 
 def names():
     """`{kind: [names]}` this plugin registers, as declared in pyproject.toml."""
-    return {"optimizer": [*OPTIMIZERS, *(n.lower() for n in OPTIMIZERS)], "schedule": list(SCHEDULES)}
+    return {"optimizer": [*OPTIMIZERS, *(n.lower() for n in OPTIMIZERS)], "schedule": list(SCHEDULES),
+            "kernel": ["numpy.adam_update"]}
 
 
 @hookimpl
@@ -25,3 +26,6 @@ def kcore_register(registry):
         registry.add("optimizer", name.lower(), getattr(kcore_optimizers, name))  # Keras's get("adam")
     for name in SCHEDULES:
         registry.add("schedule", name, getattr(kcore_optimizers, name))
+    from kcore_optimizers import adam_native
+
+    registry.add("kernel", "numpy.adam_update", adam_native.adam_update)  # found by Adam, not bound to an op

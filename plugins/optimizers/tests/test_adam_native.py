@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kcore_optimizers import adam, adam_native
 
 import kcore
-from kcore_optimizers import adam, adam_native
 
 pytestmark = pytest.mark.skipif(adam_native.compiled() is None, reason="no C compiler: the kernel cannot be built")
 STEP = {"alpha": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}

@@ -414,3 +414,33 @@ def test_callbacks_given_as_strings_are_a_clear_error():
     model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
     with pytest.raises(ConfigError, match="Callback instances"):
         model.fit(*regression_data(8), verbose=0, callbacks=["EarlyStopping"])
+
+
+def test_build_called_directly_marks_the_layer_built_and_the_first_call_keeps_its_weights():
+    layer = kcore.layers.Dense(3)
+    layer.build((None, 5))
+    assert layer.built and layer.get_build_config() == {"input_shape": (None, 5)}
+    kernel = layer.kernel
+    layer(np.ones((2, 5), "float32"))
+    assert layer.kernel is kernel and len(layer.weights) == 2
+
+
+def test_a_subclass_build_that_calls_super_builds_once():
+    class Scaled(kcore.layers.Layer):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+    layer = Scaled()
+    layer.build((None, 4))
+    layer(np.ones((1, 4), "float32"))
+    assert layer.built and len(layer.weights) == 1
+
+
+def test_sequential_build_called_directly_builds_the_model():
+    model = kcore.Sequential([kcore.layers.Dense(3), kcore.layers.Dense(2)])
+    model.build((None, 5))
+    assert model.built and model.count_params() == 5 * 3 + 3 + 3 * 2 + 2

@@ -8,6 +8,7 @@ dicts) are tracked: their weights are the layer's weights.
 
 import contextlib
 import contextvars
+import functools
 import inspect
 import math
 import warnings
@@ -105,6 +106,8 @@ class Layer:
         parameters = inspect.signature(cls.call).parameters
         cls._call_takes_training = "training" in parameters
         cls._call_takes_mask = "mask" in parameters
+        if "build" in cls.__dict__:
+            cls.build = _marks_built(cls.__dict__["build"])
 
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, **kwargs):
@@ -409,6 +412,26 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _marks_built(build):
+    """`build`, after which the layer is built and remembers its input shape, as in Keras 3: so that
+    `layer.build(shape)` called directly is not followed by a second build (and a second set of weights) on the
+    first call."""
+    if getattr(build, "_marks_built", False):
+        return build
+
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        if not self.built:
+            self.built = True
+            if self._build_shapes is None and args:
+                self._build_shapes = args[0]
+        return result
+
+    build_and_mark._marks_built = True
+    return build_and_mark
 
 
 def _maybe_symbolic(args, kwargs):

@@ -9,11 +9,15 @@ later processes, load it in milliseconds.
 Where there is no C compiler, or the build fails, or `KCORE_NATIVE=0`, `load` returns None and the op keeps its
 NumPy form: the kernels make kcore faster, never required.
 
+A ctypes call releases the GIL, so `split` can run one kernel over parts of a batch on several threads, as
+NumPy's BLAS does for the matrix products; `threads()` is how many (the BLAS's setting).
+
 Example:
     >>> library = load(pathlib.Path(__file__).with_name("lstm_step.c"))  # doctest: +SKIP
     >>> library.lstm_forward_step.argtypes = [...]  # doctest: +SKIP
 """
 
+import concurrent.futures
 import ctypes
 import functools
 import hashlib
@@ -88,3 +92,30 @@ def load(source):
                           f"this.", RuntimeWarning, stacklevel=3)
             return None
     return ctypes.CDLL(str(target))
+
+
+@functools.cache
+def threads():
+    """How many threads a kernel may use: the BLAS's setting (OPENBLAS_NUM_THREADS, then OMP_NUM_THREADS), else
+    the cores this process may run on."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@functools.cache
+def _pool():
+    return concurrent.futures.ThreadPoolExecutor(threads() - 1, thread_name_prefix="kcore-native")
+
+
+def split(function, count, *args, minimum=1):
+    """`function(start, stop, *args)` over `[0, count)` cut into one part per thread (at least `minimum` items
+    each), the last part on the calling thread; returns when all are done."""
+    parts = max(1, min(threads(), count // max(minimum, 1)))
+    bounds = [count * i // parts for i in range(parts + 1)]
+    pending = [_pool().submit(function, bounds[i], bounds[i + 1], *args) for i in range(parts - 1)]
+    function(bounds[-2], bounds[-1], *args)
+    for future in pending:
+        future.result()

@@ -1,7 +1,7 @@
 """The tail that Dense and the convolution layers share, `activation(outputs + bias)`, done in place on the
-layer's fresh output when nothing records gradients (inference), which saves an array and an op call per step.
-
-Under a `GradientTape` it is the plain composition of ops, whose gradients the tape records.
+layer's fresh output: when nothing records gradients (inference) for the activations of `IN_PLACE`, and under a
+`GradientTape` for relu (`bias_relu`, one recorded op), which saves two arrays and an op call per layer and step.
+Any other activation under a tape is the plain composition of ops, whose gradients the tape records.
 
 Example:
     >>> bias_and_activation(np.array([[-2.0, 1.0]], "float32"), None, activations.relu)
@@ -11,6 +11,7 @@ Example:
 from kcore import ops
 from kcore.autodiff import recording
 from kcore.backend import active
+from kcore.ops.op import op, unbroadcast
 from kcore_layers_core import activations
 
 
@@ -30,9 +31,30 @@ def _softmax(xp, x):
 IN_PLACE = {activations.relu: _relu, activations.softmax: _softmax, activations.linear: lambda xp, x: x}
 
 
+@op(inputs=2)
+def bias_relu(xp, outputs, bias):
+    """relu(outputs + bias), written over `outputs`: the caller must have just made it, and no VJP may read it
+    (true of a matrix product's or a convolution's result, whose VJPs read their inputs)."""
+    outputs += bias
+    y = xp.maximum(outputs, 0, out=outputs)
+    through = {}
+
+    def d_outputs(g):  # shared by both VJPs: computed once per backward pass
+        if through.get("g") is not g:
+            through["g"], through["grad"] = g, xp.multiply(g, y > 0)
+        return through["grad"]
+
+    return y, (d_outputs, lambda g: unbroadcast(d_outputs(g), bias))
+
+
 def bias_and_activation(outputs, bias, activation, bias_shape=None):
-    """`activation(outputs + bias)`; `outputs` must be an array the caller just made (it may be overwritten).
-    `bias` is a Variable or None, reshaped to `bias_shape` when given (channels_first)."""
+    """`activation(outputs + bias)`; `outputs` must be an array the caller just made (it may be overwritten) by
+    an op whose VJPs do not read its value. `bias` is a Variable or None, reshaped to `bias_shape` when given
+    (channels_first)."""
+    if recording.depth and activation is activations.relu and bias is not None and bias_shape is None:
+        value = getattr(outputs, "value", outputs)
+        if type(value) is active.xp.ndarray and value.ndim and value.dtype == bias.value.dtype:
+            return bias_relu(outputs, bias)
     in_place = IN_PLACE.get(activation)
     if in_place is not None and not recording.depth and outputs.ndim and type(outputs) is active.xp.ndarray:
         if bias is None:

@@ -65,6 +65,8 @@ FIRST_PARTY = {
                        "lecun_uniform lecun_normal orthogonal identity uniform normal zero one",
         "regularizer": "L1 L2 L1L2 OrthogonalRegularizer l1 l2 l1_l2 orthogonal_regularizer",
         "constraint": "MaxNorm NonNeg UnitNorm MinMaxNorm max_norm non_neg unit_norm min_max_norm",
+        "op": "bias_relu",
+        "kernel": "numpy.bias_relu",
     },
     "kcore-layers-conv": {"layer": _CONV, "op": _CONV_OPS},
     "kcore-layers-recurrent": {"layer": _RECURRENT, "op": "lstm gru simple_rnn", "kernel": "numpy.lstm"},

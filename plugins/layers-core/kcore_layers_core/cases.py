@@ -6,10 +6,26 @@ inference and for shape in training (`deterministic_training=False`); BatchNorma
 deterministic and gradient-checked with `call_kwargs={"training": True}`.
 """
 
-from kcore.testing import LayerCase
+import numpy as np
+from hypothesis import strategies as st
+
+from kcore.testing import LayerCase, OpCase
+from kcore.testing import strategies as s
 from kcore_layers_core import activations
 
 TRAINING = {"training": True}
+
+def _bias_relu_calls():
+    """(outputs, bias) with the bias along the last axis, values away from relu's kink."""
+    @st.composite
+    def call(draw):
+        shape = draw(s.shapes(min_dims=1))
+        return (draw(s.arrays(shape)), draw(s.arrays(shape[-1:]))), {}
+
+    return call().filter(lambda c: np.abs(c[0][0] + c[0][1]).min() > 0.05)
+
+
+OP_CASES = [OpCase("bias_relu", _bias_relu_calls(), lambda x, b: np.maximum(x + b, 0))]
 
 LAYER_CASES = [
     # core

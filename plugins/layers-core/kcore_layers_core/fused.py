@@ -32,19 +32,30 @@ IN_PLACE = {activations.relu: _relu, activations.softmax: _softmax, activations.
 
 
 @op(inputs=2)
-def bias_relu(xp, outputs, bias):
-    """relu(outputs + bias), written over `outputs`: the caller must have just made it, and no VJP may read it
-    (true of a matrix product's or a convolution's result, whose VJPs read their inputs)."""
-    outputs += bias
-    y = xp.maximum(outputs, 0, out=outputs)
+def bias_relu(xp, outputs, bias, overwrite=False):
+    """relu(outputs + bias) for a `bias` along the last axis. With `overwrite`, written over `outputs`: the
+    caller must have just made it, and no VJP may read it (true of a matrix product's or a convolution's result,
+    whose VJPs read their inputs). On NumPy the kernel `numpy.bias_relu` (`fused_native.py`) runs it in C.
+
+    Example:
+        >>> bias_relu(np.array([[-2.0, 1.0]], "float32"), np.array([1.0, 1.0], "float32"))
+        array([[0., 2.]], dtype=float32)
+    """
+    y = xp.add(outputs, bias, out=outputs if overwrite else None)
+    xp.maximum(y, 0, out=y)
+    return y, relu_vjps(xp, y, bias, lambda g: xp.multiply(g, y > 0))
+
+
+def relu_vjps(xp, y, bias, through_relu):
+    """The VJPs of `bias_relu`'s two inputs, sharing `through_relu(g)` (computed once per backward pass)."""
     through = {}
 
-    def d_outputs(g):  # shared by both VJPs: computed once per backward pass
+    def d_outputs(g):
         if through.get("g") is not g:
-            through["g"], through["grad"] = g, xp.multiply(g, y > 0)
+            through["g"], through["grad"] = g, through_relu(g)
         return through["grad"]
 
-    return y, (d_outputs, lambda g: unbroadcast(d_outputs(g), bias))
+    return d_outputs, lambda g: unbroadcast(d_outputs(g), bias)
 
 
 def bias_and_activation(outputs, bias, activation, bias_shape=None):
@@ -54,9 +65,11 @@ def bias_and_activation(outputs, bias, activation, bias_shape=None):
     if recording.depth and activation is activations.relu and bias is not None and bias_shape is None:
         value = getattr(outputs, "value", outputs)
         if type(value) is active.xp.ndarray and value.ndim and value.dtype == bias.value.dtype:
-            return bias_relu(outputs, bias)
+            return bias_relu(outputs, bias, overwrite=True)
     in_place = IN_PLACE.get(activation)
     if in_place is not None and not recording.depth and outputs.ndim and type(outputs) is active.xp.ndarray:
+        if activation is activations.relu and bias is not None and bias_shape is None:
+            return bias_relu(outputs, bias, overwrite=True)
         if bias is None:
             return in_place(active.xp, outputs)
         value = bias.value if bias_shape is None else bias.value.reshape(bias_shape)

@@ -1,0 +1,55 @@
+"""`numpy.bias_relu`: the `bias_relu` op (fused.py) and its gradient through relu, each one pass of C
+(`bias_relu.c`) shared between the BLAS's threads, compiled on first use by `kcore_backend_numpy.native`. Calls
+it was not written for (not float32, a bias that is not one value per channel, arrays that are not contiguous)
+and machines without a C compiler run the op as written."""
+
+import ctypes
+import functools
+import pathlib
+
+from kcore_layers_core.fused import bias_relu as bias_relu_op
+from kcore_layers_core.fused import relu_vjps
+
+_SOURCE = pathlib.Path(__file__).with_name("bias_relu.c")
+_ROWS_PER_THREAD = 1 << 16  # elements below which a second thread costs more than it saves
+
+
+@functools.cache
+def compiled():
+    """The C functions as a ctypes library, or None where they cannot be built (`native.load` says why)."""
+    from kcore_backend_numpy import native
+
+    library = native.load(_SOURCE)
+    if library is None:
+        return None
+    library.bias_relu.argtypes = [ctypes.c_int64] * 3 + [ctypes.c_void_p] * 3
+    library.relu_gradient.argtypes = [ctypes.c_int64] * 2 + [ctypes.c_void_p] * 3
+    library.bias_relu.restype = library.relu_gradient.restype = None
+    return library
+
+
+def bias_relu(xp, outputs, bias, overwrite=False):
+    library = compiled() if _takes(xp, outputs, bias) else None
+    if library is None:
+        return bias_relu_op.fn(xp, outputs, bias, overwrite)
+    from kcore_backend_numpy.native import split
+
+    channels = bias.shape[0]
+    rows = outputs.size // channels
+    y = outputs if overwrite else xp.empty_like(outputs)
+    split(library.bias_relu, rows, channels, outputs.ctypes.data, bias.ctypes.data, y.ctypes.data,
+          minimum=max(1, _ROWS_PER_THREAD // channels))
+
+    def through_relu(g):
+        g = xp.ascontiguousarray(g, dtype=xp.float32)
+        out = xp.empty_like(y)
+        split(library.relu_gradient, y.size, g.ctypes.data, y.ctypes.data, out.ctypes.data,
+              minimum=_ROWS_PER_THREAD)
+        return out
+
+    return y, relu_vjps(xp, y, bias, through_relu)
+
+
+def _takes(xp, outputs, bias):
+    return (outputs.dtype == xp.float32 and bias.dtype == xp.float32 and bias.ndim == 1 and outputs.ndim >= 1
+            and outputs.shape[-1] == bias.shape[0] and outputs.flags.c_contiguous and bias.flags.c_contiguous)

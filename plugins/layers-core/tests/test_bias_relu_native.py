@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import kcore
 from kcore_backend_numpy import native
 from kcore_layers_core import fused_native
 from kcore_layers_core.fused import bias_relu
+
+import kcore
 
 pytestmark = pytest.mark.skipif(fused_native.compiled() is None, reason="no C compiler: the kernel cannot be built")
 

@@ -9,9 +9,9 @@ KCORE_PLUGIN_API = 1
 def components():
     """kind -> {registered name: component}: everything this distribution provides."""
     from kcore_layers_conv.layers import LAYERS
-    from kcore_layers_conv.ops import OPS
+    from kcore_layers_conv.ops import KERNELS, OPS
 
-    return {"op": OPS, "layer": LAYERS}
+    return {"op": OPS, "layer": LAYERS, "kernel": KERNELS}
 
 
 @hookimpl

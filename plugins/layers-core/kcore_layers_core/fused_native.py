@@ -32,19 +32,18 @@ def bias_relu(xp, outputs, bias, overwrite=False):
     library = compiled() if _takes(xp, outputs, bias) else None
     if library is None:
         return bias_relu_op.fn(xp, outputs, bias, overwrite)
-    from kcore_backend_numpy.native import split
+    from kcore_backend_numpy.native import address, split
 
     channels = bias.shape[0]
     rows = outputs.size // channels
     y = outputs if overwrite else xp.empty_like(outputs)
-    split(library.bias_relu, rows, channels, outputs.ctypes.data, bias.ctypes.data, y.ctypes.data,
+    split(library.bias_relu, rows, channels, address(outputs), address(bias), address(y),
           minimum=max(1, _ROWS_PER_THREAD // channels))
 
     def through_relu(g):
         g = xp.ascontiguousarray(g, dtype=xp.float32)
         out = xp.empty_like(y)
-        split(library.relu_gradient, y.size, g.ctypes.data, y.ctypes.data, out.ctypes.data,
-              minimum=_ROWS_PER_THREAD)
+        split(library.relu_gradient, y.size, address(g), address(y), address(out), minimum=_ROWS_PER_THREAD)
         return out
 
     return y, relu_vjps(xp, y, bias, through_relu)

@@ -30,7 +30,9 @@ def adam_update(xp, variable, gradient, momentum, velocity, velocity_hat=None, *
     function = compiled() if velocity_hat is None and _takes(xp, arrays) else None
     if function is None:
         return update_in_place(xp, *arrays, velocity_hat, alpha=alpha, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
-    function(variable.size, *(a.ctypes.data for a in arrays), alpha, 1 - beta_1, 1 - beta_2, epsilon)
+    from kcore_backend_numpy.native import address
+
+    function(variable.size, *map(address, arrays), alpha, 1 - beta_1, 1 - beta_2, epsilon)
 
 
 def _takes(xp, arrays):

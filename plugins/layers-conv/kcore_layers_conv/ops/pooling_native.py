@@ -60,7 +60,7 @@ def _geometry(xp, win, channels):
 def _run(function, batch, per_item, *arrays):
     from kcore_backend_numpy import native
 
-    native.split(function, batch, *(a.ctypes.data for a in arrays), minimum=-(-_PER_THREAD // max(per_item, 1)))
+    native.split(function, batch, *map(native.address, arrays), minimum=-(-_PER_THREAD // max(per_item, 1)))
 
 
 def max_pool(xp, inputs, pool_size, strides=None, padding="valid", data_format=None):

@@ -106,7 +106,9 @@ def threads():
 
 
 @functools.cache
-def _pool():
+def _pool(pid):
+    """The worker threads of process `pid`: a child made by fork inherits the parent's pool without its threads,
+    and would wait on it for ever, so each process makes its own."""
     return concurrent.futures.ThreadPoolExecutor(threads() - 1, thread_name_prefix="kcore-native")
 
 
@@ -127,7 +129,8 @@ def split(function, count, *args, minimum=1):
         return
     parts = max(1, min(threads(), count // max(minimum, 1)))
     bounds = [count * i // parts for i in range(parts + 1)]
-    pending = [_pool().submit(function, bounds[i], bounds[i + 1], *args) for i in range(parts - 1)]
+    pool = _pool(os.getpid())
+    pending = [pool.submit(function, bounds[i], bounds[i + 1], *args) for i in range(parts - 1)]
     function(bounds[-2], bounds[-1], *args)
     for future in pending:
         future.result()

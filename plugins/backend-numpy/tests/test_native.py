@@ -3,8 +3,10 @@ where they cannot be."""
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from kcore_backend_numpy import native
@@ -76,3 +78,33 @@ def test_kcore_native_0_turns_compiling_off(source, monkeypatch, value):
     monkeypatch.setenv("KCORE_NATIVE", value)
     assert native.load(source) is None
     assert not (source.parent / "home" / "native").exists()
+
+
+def test_split_covers_the_range_once_in_order_of_parts(monkeypatch):
+    monkeypatch.setattr(native, "threads", lambda: 3)
+    seen = []
+    native.split(lambda start, stop, tag: seen.append((start, stop, tag)), 10, "x")
+    assert sorted(seen) == [(0, 3, "x"), (3, 6, "x"), (6, 10, "x")]
+    seen.clear()
+    native.split(lambda start, stop: seen.append((start, stop)), 10, minimum=6)
+    assert seen == [(0, 10)]  # too few items for a second part
+
+
+def test_a_forked_child_splits_work_without_waiting_on_the_parents_threads(monkeypatch):
+    monkeypatch.setattr(native, "threads", lambda: 2)
+    native.split(lambda start, stop: None, 4)  # the parent's pool now exists, with its thread
+    pid = os.fork()
+    if pid == 0:  # the child: exits 0 only if the split finishes
+        done = []
+        native.split(lambda start, stop: done.append(stop - start), 4)
+        os._exit(0 if sum(done) == 4 else 1)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child's split never finished")

@@ -179,7 +179,7 @@ def test_the_batch_split_over_threads_or_ranges_gives_the_same_bits(params, monk
     monkeypatch.setattr(pooling_native, "_PER_THREAD", 1)
     monkeypatch.setattr(native, "threads", lambda: 4)
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        monkeypatch.setattr(native, "_pool", lambda: pool)
+        monkeypatch.setattr(native, "_pool", lambda pid: pool)
         value, grad = _value_and_gradient(pooling_native.max_pool, x, *params)
     assert sorted(ranges) == sorted([(0, 1), (1, 3), (3, 5), (5, 7)] * 2)
     np.testing.assert_array_equal(value, expected_value)

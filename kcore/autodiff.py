@@ -249,6 +249,46 @@ def _relevant_in_order(target, wanted):
     return order, relevant
 
 
+class SliceCotangent:
+    """The cotangent of an array that is zero except at `key`, where it is `value`: what the VJP of `x[key]`
+    returns (for a key that reaches each element at most once). The gradients of many slices of one array, such as
+    the timesteps of an unstacked sequence, then add into one buffer, instead of each making an array of zeros the
+    size of the whole."""
+
+    __slots__ = ("like", "key", "value")
+
+    def __init__(self, like, key, value):
+        self.like, self.key, self.value = like, key, value
+
+    def dense(self, xp):
+        grad = xp.zeros_like(self.like)
+        grad[self.key] = self.value
+        return grad
+
+
+def _dense(xp, grad):
+    return grad.dense(xp) if type(grad) is SliceCotangent else grad
+
+
+def _accumulate(xp, total, part, owned):
+    """`total + part` for two cotangents of one node, and whether the result is an array made here (so that later
+    parts may be added into it in place); a VJP's own result may be shared, and is never written into."""
+    if type(total) is SliceCotangent or type(part) is SliceCotangent:
+        if type(total) is SliceCotangent:  # the slice is added into the other one
+            total, part, owned = part, total, False
+        if type(total) is SliceCotangent:
+            total, owned = total.dense(xp), True
+        dtype = xp.result_type(total, part.value)
+        if not owned or total.dtype != dtype:
+            total = total.astype(dtype)  # a copy
+        total[part.key] += part.value
+        return total, True
+    if owned and total.shape == part.shape and total.dtype == xp.result_type(total, part):
+        total += part
+        return total, True
+    return total + part, True
+
+
 def gradients(target, sources, output_gradients=None, unconnected_gradients="none"):
     """The gradient of `target` (summed over its elements, or weighted by `output_gradients`) with respect to
     each of `sources` (a Variable, a watched Tensor, or a list of them).
@@ -273,17 +313,23 @@ def gradients(target, sources, output_gradients=None, unconnected_gradients="non
         order, relevant = _relevant_in_order(target, wanted)
         seed = output_gradients.value if isinstance(output_gradients, Node) else output_gradients
         pending = {id(target): xp.ones_like(target.value) if seed is None else xp.asarray(seed)}
+        owned = set()  # the pending cotangents that are sums made here, safe to add into
         for node in order:
             grad = pending.pop(id(node), None)
             if grad is None:
                 continue
+            grad = _dense(xp, grad)
             if id(node) in wanted:
                 found[id(node)] = grad
             for parent, vjp in node.edges:
                 key = id(parent)
                 if key in relevant:
                     contribution = vjp(grad)
-                    pending[key] = pending[key] + contribution if key in pending else contribution
+                    if key in pending:
+                        pending[key], _ = _accumulate(xp, pending[key], contribution, key in owned)
+                        owned.add(key)
+                    else:
+                        pending[key] = contribution
     results = []
     for s in sources:
         grad = found.get(id(s))

@@ -184,3 +184,42 @@ def test_variables_hold_contiguous_arrays_even_from_transposed_values():
     assert v.value.flags.c_contiguous
     w = Variable(lambda shape, dtype: np.ones(shape[::-1], dtype).T, shape=(4, 3))
     assert w.value.flags.c_contiguous
+
+
+def test_the_gradients_of_many_slices_of_one_array_add_up_as_dense_ones_would():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 7, 2)).astype("float32")
+    weights = rng.normal(size=(7, 3, 2)).astype("float32")
+    with kcore.GradientTape() as tape:
+        xs = tape.watch(x)
+        steps = ops.unstack(xs, axis=1)  # seven slices of one array, each with its own weight
+        total = ops.sum(ops.stack([ops.multiply(s, w) for s, w in zip(steps, weights, strict=True)]))
+        total = ops.add(total, ops.sum(ops.multiply(xs, 2.0)))  # and a dense use of the same array
+        total = ops.add(total, ops.sum(xs[:, 1:3]))  # and an overlapping slice
+    grad = np.asarray(tape.gradient(total, xs))
+    expected = np.swapaxes(weights, 0, 1) + 2.0
+    expected[:, 1:3] += 1.0
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    assert grad.dtype == np.float32
+
+
+def test_summing_cotangents_never_writes_into_an_array_the_caller_or_a_vjp_handed_over():
+    x = np.arange(4.0, dtype="float32")
+    seed = np.ones(4, "float32")
+    with kcore.GradientTape() as tape:
+        xs = tape.watch(x)
+        y = ops.add(xs, 0.0)  # its VJP hands the seed itself to xs
+        out = ops.add(ops.add(y, ops.multiply(xs, 3.0)), ops.concatenate([xs[:2], xs[2:]]))
+    grad = np.asarray(tape.gradient(out, xs, output_gradients=seed))
+    np.testing.assert_array_equal(grad, np.full(4, 5.0, "float32"))
+    np.testing.assert_array_equal(seed, np.ones(4, "float32"))
+
+
+def test_a_slice_alone_gives_a_dense_gradient_with_zeros_elsewhere():
+    x = np.arange(6.0).reshape(2, 3)
+    with kcore.GradientTape() as tape:
+        xs = tape.watch(x)
+        out = ops.sum(xs[1])
+    grad = tape.gradient(out, xs)
+    assert isinstance(grad, np.ndarray)
+    np.testing.assert_array_equal(grad, [[0, 0, 0], [1, 1, 1]])

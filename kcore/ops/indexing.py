@@ -7,7 +7,7 @@ Gathers differentiate by scattering the gradient back: a plain assignment where 
 import builtins
 
 from kcore import config
-from kcore.autodiff import Node
+from kcore.autodiff import Node, SliceCotangent
 from kcore.errors import ShapeError
 from kcore.ops.op import normalize_axis, op, unbroadcast
 
@@ -68,7 +68,9 @@ def get_item(xp, x, key):
         repeats = any(gathers for _, gathers in parts)
     else:
         key, repeats = _key_part(xp, key)
-    return x[key], (lambda g: _scatter(xp, x, key, g, repeats),)
+    if repeats:
+        return x[key], (lambda g: _scatter(xp, x, key, g, repeats),)
+    return x[key], (lambda g: SliceCotangent(x, key, g),)
 
 
 @op(inputs=2)

@@ -66,8 +66,12 @@ def _build(source, target):
     handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".so")
     os.close(handle)
     try:
-        subprocess.run([_compiler(), *FLAGS, "-o", partial, str(source)], check=True, capture_output=True,
-                       text=True, timeout=120)
+        command = [_compiler(), *FLAGS, "-o", partial, str(source)]
+        try:
+            subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+        except subprocess.CalledProcessError:  # a compiler without -march=native (some clang on ARM) may still build
+            subprocess.run([arg for arg in command if arg != "-march=native"], check=True, capture_output=True,
+                           text=True, timeout=120)
         os.replace(partial, target)
     finally:
         if os.path.exists(partial):

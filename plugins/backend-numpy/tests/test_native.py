@@ -108,3 +108,13 @@ def test_a_forked_child_splits_work_without_waiting_on_the_parents_threads(monke
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     pytest.fail("the forked child's split never finished")
+
+
+@needs_compiler
+def test_a_compiler_that_refuses_march_native_still_builds_without_it(source, tmp_path, monkeypatch):
+    picky = tmp_path / "picky-cc"
+    picky.write_text('#!/bin/sh\nfor a in "$@"; do [ "$a" = -march=native ] && exit 1; done\nexec cc "$@"\n')
+    picky.chmod(0o755)
+    monkeypatch.setenv("CC", str(picky))
+    library = native.load(source)
+    assert library is not None and library.twice(4) == 8

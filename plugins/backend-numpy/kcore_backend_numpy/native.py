@@ -98,6 +98,17 @@ def load(source):
     return ctypes.CDLL(str(target))
 
 
+def declared(source, signatures):
+    """`load(source)` with the argument types of its functions declared, `signatures` being `{name: [ctypes
+    types]}` (the functions return nothing); None where it cannot be built."""
+    library = load(source)
+    if library is not None:
+        for name, argtypes in signatures.items():
+            function = getattr(library, name)
+            function.argtypes, function.restype = argtypes, None
+    return library
+
+
 @functools.cache
 def threads():
     """How many threads a kernel may use: the BLAS's setting (OPENBLAS_NUM_THREADS, then OMP_NUM_THREADS), else

@@ -19,13 +19,8 @@ def compiled():
     """The C functions as a ctypes library, or None where they cannot be built (`native.load` says why)."""
     from kcore_backend_numpy import native
 
-    library = native.load(_SOURCE)
-    if library is None:
-        return None
-    library.bias_relu.argtypes = [ctypes.c_int64] * 3 + [ctypes.c_void_p] * 3
-    library.relu_gradient.argtypes = [ctypes.c_int64] * 2 + [ctypes.c_void_p] * 3
-    library.bias_relu.restype = library.relu_gradient.restype = None
-    return library
+    return native.declared(_SOURCE, {"bias_relu": [ctypes.c_int64] * 3 + [ctypes.c_void_p] * 3,
+                                     "relu_gradient": [ctypes.c_int64] * 2 + [ctypes.c_void_p] * 3})
 
 
 def bias_relu(xp, outputs, bias, overwrite=False):

@@ -16,13 +16,9 @@ def compiled():
     """The C update as a ctypes function, or None where it cannot be built (`native.load` says why)."""
     from kcore_backend_numpy import native
 
-    library = native.load(_SOURCE)
-    if library is None:
-        return None
-    function = library.adam_update
-    function.argtypes = [ctypes.c_int64] + [ctypes.c_void_p] * 4 + [ctypes.c_float] * 4
-    function.restype = None
-    return function
+    signature = [ctypes.c_int64] + [ctypes.c_void_p] * 4 + [ctypes.c_float] * 4
+    library = native.declared(_SOURCE, {"adam_update": signature})
+    return None if library is None else library.adam_update
 
 
 def adam_update(xp, variable, gradient, momentum, velocity, velocity_hat=None, *, alpha, beta_1, beta_2, epsilon):

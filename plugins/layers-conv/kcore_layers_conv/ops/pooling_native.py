@@ -35,13 +35,7 @@ def compiled():
         from kcore_backend_numpy import native
     except ImportError:  # the kernel is bound on the NumPy backend only, but may be called directly
         return None
-    library = native.load(_SOURCE)
-    if library is None:
-        return None
-    for name, argtypes in _SIGNATURES.items():
-        function = getattr(library, name)
-        function.argtypes, function.restype = argtypes, None
-    return library
+    return native.declared(_SOURCE, _SIGNATURES)
 
 
 @functools.lru_cache(maxsize=256)

@@ -27,13 +27,7 @@ def compiled():
     """The C steps as a ctypes library, or None where they cannot be built (`native.load` says why)."""
     from kcore_backend_numpy import native
 
-    library = native.load(_SOURCE)
-    if library is None:
-        return None
-    for name, argtypes in _SIGNATURES.items():
-        function = getattr(library, name)
-        function.argtypes, function.restype = argtypes, None
-    return library
+    return native.declared(_SOURCE, _SIGNATURES)
 
 
 def lstm(xp, inputs, kernel, recurrent_kernel, bias=None, initial_h=None, initial_c=None, mask=None, **params):

@@ -49,8 +49,9 @@ class Variable(Node):
             if shape is None:
                 raise ConfigError(f"Variable {self.name!r}: a callable initializer needs `shape`. "
                                   f"Pass shape=(...), or pass an initial array instead.")
-            # contiguous, so that in-place updates and reshapes of `value` never work on a copy
-            value = xp.ascontiguousarray(initializer(tuple(shape), dtype=dtype or config.floatx()))
+            # contiguous, so that in-place updates and reshapes of `value` never work on a copy (ascontiguousarray
+            # alone would make a scalar's shape (1,))
+            value = xp.ascontiguousarray(initializer(tuple(shape), dtype=dtype or config.floatx())).reshape(shape)
         else:
             value = _float_or_given(xp, initializer.value if isinstance(initializer, Node) else initializer,
                                     dtype)

@@ -444,3 +444,11 @@ def test_sequential_build_called_directly_builds_the_model():
     model = kcore.Sequential([kcore.layers.Dense(3), kcore.layers.Dense(2)])
     model.build((None, 5))
     assert model.built and model.count_params() == 5 * 3 + 3 + 3 * 2 + 2
+
+
+def test_a_scalar_weight_made_by_an_initializer_keeps_the_shape_it_was_asked_for():
+    layer = kcore.layers.Layer()
+    counter = layer.add_weight(shape=(), initializer="zeros", trainable=False, name="count")
+    scale = layer.add_weight(shape=(), initializer="ones", name="scale")
+    assert counter.shape == () and scale.shape == ()
+    assert float(kcore.ops.convert_to_numpy(scale.value)) == 1.0

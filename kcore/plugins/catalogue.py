@@ -76,7 +76,9 @@ FIRST_PARTY = {
     "kcore-metrics": {"metric": _METRICS},
     "kcore-callbacks": {"callback": _CALLBACKS},
     "kcore-datasets": {"dataset": _DATASETS},
-    "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization"},
+    "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization Rescaling Normalization "
+                                            "Resizing CenterCrop RandomCrop RandomFlip RandomRotation RandomZoom "
+                                            "RandomTranslation RandomContrast RandomBrightness"},
     "kcore-distribute-mpi": {"distribution": "mpi nccl"},
 }
 

@@ -1,6 +1,8 @@
 """The conformance cases of this distribution's layers (kcore.testing.LayerCase), run by kcore's
-tests/test_layer_conformance.py. Their inputs are strings drawn from `strings` (or integers): the layers have
-no weights and no gradients, so the test checks their output shapes, shape inference and config round trip."""
+tests/test_layer_conformance.py. The lookup layers take strings drawn from `strings` (or integers): they have
+no weights and no gradients, so the test checks their output shapes, shape inference and config round trip.
+The image layers take float images: their gradients are checked too (the random ones at inference, where they
+are the identity; their training path for shape)."""
 
 from kcore.testing import LayerCase
 
@@ -30,4 +32,33 @@ LAYER_CASES = [
     LayerCase("TextVectorization", {"vocabulary": ["[UNK]", "cat", "mat"], "idf_weights": [0.1, 1.5, 0.7],
                                     "output_mode": "tf_idf", "standardize": "lower"}, input_shape=(3,),
               strings=SENTENCES),
+]
+
+IMAGE = (2, 5, 6, 3)
+
+LAYER_CASES += [
+    LayerCase("Rescaling", {"scale": 1 / 255, "offset": -0.5}, input_shape=IMAGE),
+    LayerCase("Rescaling", {"scale": [0.5, 2.0, 1.0]}, input_shape=IMAGE),
+    LayerCase("Normalization", {"mean": [0.5, -1.0, 2.0], "variance": [4.0, 1.0, 0.25]}, input_shape=IMAGE),
+    LayerCase("Normalization", {"axis": None, "mean": 1.0, "variance": 2.0, "invert": True}, input_shape=(3, 4)),
+    LayerCase("Resizing", {"height": 3, "width": 8}, input_shape=IMAGE),
+    LayerCase("Resizing", {"height": 4, "width": 4, "interpolation": "nearest", "crop_to_aspect_ratio": True},
+              input_shape=IMAGE),
+    LayerCase("Resizing", {"height": 7, "width": 4, "interpolation": "lanczos3", "antialias": True},
+              input_shape=IMAGE),
+    LayerCase("CenterCrop", {"height": 3, "width": 4}, input_shape=IMAGE),
+    LayerCase("RandomCrop", {"height": 3, "width": 4, "seed": 1}, input_shape=IMAGE),
+    LayerCase("RandomFlip", {"seed": 1}, input_shape=IMAGE, deterministic_training=False,
+              call_kwargs={"training": True}),
+    LayerCase("RandomRotation", {"factor": 0.2, "seed": 1}, input_shape=IMAGE, deterministic_training=False,
+              call_kwargs={"training": True}),
+    LayerCase("RandomZoom", {"height_factor": 0.3, "width_factor": (-0.2, 0.1), "fill_mode": "constant"},
+              input_shape=IMAGE, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomTranslation", {"height_factor": 0.2, "width_factor": 0.2, "interpolation": "nearest"},
+              input_shape=IMAGE, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomContrast", {"factor": 0.3}, input_shape=IMAGE, low=0.0, high=255.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomBrightness", {"factor": 0.3, "value_range": (0, 1)}, input_shape=IMAGE, low=0.0, high=1.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomRotation", {"factor": 0.2}, input_shape=IMAGE),  # inference: the identity, gradient 1
 ]

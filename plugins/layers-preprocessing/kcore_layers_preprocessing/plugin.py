@@ -1,4 +1,5 @@
-"""kcore's entry point into this distribution: registers the preprocessing layers and hands the layer
+"""kcore's entry point into this distribution: registers the preprocessing layers (text and lookup; image
+rescaling, normalization, resizing, cropping and augmentation) and hands the layer
 conformance test their cases."""
 
 from kcore.plugins import hookimpl
@@ -12,7 +13,23 @@ def components():
     from kcore_layers_preprocessing.string_lookup import StringLookup
     from kcore_layers_preprocessing.text_vectorization import TextVectorization
 
-    return {"StringLookup": StringLookup, "IntegerLookup": IntegerLookup, "TextVectorization": TextVectorization}
+    return {"StringLookup": StringLookup, "IntegerLookup": IntegerLookup, "TextVectorization": TextVectorization,
+            **image_components()}
+
+
+IMAGE_LAYERS = {"Rescaling": "rescaling", "Normalization": "normalization", "Resizing": "resizing",
+                "CenterCrop": "center_crop", "RandomCrop": "random_crop", "RandomFlip": "random_flip",
+                "RandomRotation": "random_rotation", "RandomZoom": "random_zoom",
+                "RandomTranslation": "random_translation", "RandomContrast": "random_contrast",
+                "RandomBrightness": "random_brightness"}
+
+
+def image_components():
+    """{name: class} of the image layers: one module each, named after the class."""
+    import importlib
+
+    return {name: getattr(importlib.import_module(f"kcore_layers_preprocessing.{module}"), name)
+            for name, module in IMAGE_LAYERS.items()}
 
 
 @hookimpl

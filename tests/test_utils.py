@@ -9,6 +9,7 @@ import http.server
 import io
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -407,3 +408,56 @@ def test_plot_history_draws_a_png_of_the_curves(tmp_path):
     history = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7], "accuracy": [0.5, 0.7, 0.8]}
     path = kcore.utils.plot_history(history, str(tmp_path / "history.png"))
     assert pathlib.Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- timeseries_dataset_from_array ------------------------------------------------------------------------------
+
+def test_timeseries_windows_and_targets_follow_keras_s_definition():
+    data = np.arange(100).reshape(50, 2)
+    targets = np.arange(50) * 10
+    batches = kcore.utils.timeseries_dataset_from_array(data, targets, sequence_length=4, sequence_stride=3,
+                                                         sampling_rate=2, batch_size=5, start_index=2, end_index=40)
+    windows = np.concatenate([b[0] for b in batches])
+    labels = np.concatenate([b[1] for b in batches])
+    starts = list(range(0, 38 - 3 * 2, 3))  # windows whose last row (start + 6) stays inside data[2:40]
+    assert len(batches) == -(-len(starts) // 5)
+    for k, s in enumerate(starts):
+        np.testing.assert_array_equal(windows[k], data[2 + s + np.arange(4) * 2])
+        assert labels[k] == targets[2 + s]
+
+
+def test_timeseries_shuffle_is_repeatable_with_a_seed_and_keeps_each_window_with_its_target():
+    data = np.arange(30, dtype="float32")
+    make = lambda seed: kcore.utils.timeseries_dataset_from_array(  # noqa: E731
+        data, data + 100, sequence_length=3, batch_size=4, shuffle=True, seed=seed)
+    first = np.concatenate([x for x, _ in make(7)])
+    np.testing.assert_array_equal(first, np.concatenate([x for x, _ in make(7)]))
+    assert not np.array_equal(first[:, 0], np.sort(first[:, 0]))
+    for x, y in make(3):
+        np.testing.assert_array_equal(y, x[:, 0] + 100)
+
+
+def test_timeseries_without_targets_or_batches_yields_single_windows():
+    windows = kcore.utils.timeseries_dataset_from_array(np.arange(6), None, sequence_length=2, batch_size=None)
+    assert len(windows) == 5 and windows[4].tolist() == [4, 5]
+    assert [w.tolist() for w in windows][:2] == [[0, 1], [1, 2]]
+
+
+def test_a_model_fits_on_a_timeseries_dataset():
+    rng = np.random.default_rng(0)
+    series = rng.standard_normal((120, 3)).astype("float32")
+    batches = kcore.utils.timeseries_dataset_from_array(series, series[5:, 0], sequence_length=5, batch_size=16)
+    model = kcore.Sequential([kcore.layers.Input((5, 3)), kcore.layers.Flatten(), kcore.layers.Dense(1)])
+    model.compile("adam", "mse")
+    history = model.fit(batches, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    ({"sequence_length": 0}, "sequence_length must be a positive integer"),
+    ({"sequence_length": 20}, "no window of sequence_length=20"),
+    ({"sequence_length": 2, "start_index": 11}, "start_index must be an integer in [0, 9]"),
+])
+def test_timeseries_bad_arguments_are_named(arguments, fragment):
+    with pytest.raises(ConfigError, match=re.escape(fragment)):
+        kcore.utils.timeseries_dataset_from_array(np.arange(10), None, **arguments)

@@ -15,6 +15,7 @@ _LAZY = {
     "normalize": "kcore.utils.numerical_utils",
     "pad_sequences": "kcore.utils.sequence_utils",
     "split_dataset": "kcore.utils.dataset_utils",
+    "timeseries_dataset_from_array": "kcore.utils.timeseries_utils",
     "plot_model": "kcore.utils.model_visualization",
     "model_to_dot": "kcore.utils.model_visualization",
     "plot_history": "kcore.utils.history_plot",

@@ -19,7 +19,8 @@ ALL_CASES = [(name, i, case) for name, entries in sorted(CASES.items()) for i, (
 
 def test_every_registered_layer_class_has_a_test_case():
     tested = {id(LAYERS[name]) for name in CASES if name in LAYERS}
-    missing = sorted(name for name, cls in LAYERS.items() if id(cls) not in tested)
+    # the functional forms of the merging layers (`add`, ...) are functions that make a tested class
+    missing = sorted(name for name, cls in LAYERS.items() if isinstance(cls, type) and id(cls) not in tested)
     assert not missing, (f"These layers are registered without a LayerCase (return one from the plugin's "
                          f"kcore_layer_cases hook): {missing}")
 

@@ -22,7 +22,9 @@ _RECURRENT = ("SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell RNN StackedRNNC
 _CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D GaussianNoise "
                 "GaussianDropout Flatten Reshape Permute RepeatVector Embedding Masking BatchNormalization "
                 "LayerNormalization Lambda Identity Add Subtract Multiply Average Maximum Minimum Concatenate "
-                "Dot ReLU LeakyReLU ELU Softmax")
+                "Dot ReLU LeakyReLU ELU Softmax EinsumDense MultiHeadAttention Attention AdditiveAttention "
+                "GroupNormalization UnitNormalization PReLU ActivityRegularization AlphaDropout "
+                "add subtract multiply average maximum minimum concatenate dot")
 
 _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredLogarithmicError Huber "
            "LogCosh BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy KLDivergence "

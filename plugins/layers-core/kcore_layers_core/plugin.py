@@ -14,9 +14,11 @@ def components():
     from kcore_layers_core.fused import bias_relu
     from kcore_layers_core.initializers import INITIALIZERS
     from kcore_layers_core.layers import LAYERS
+    from kcore_layers_core.layers.merging.functional import MERGE_FUNCTIONS
     from kcore_layers_core.regularizers import REGULARIZERS
 
-    return {"layer": LAYERS, "activation": ACTIVATIONS, "initializer": INITIALIZERS, "regularizer": REGULARIZERS,
+    return {"layer": {**LAYERS, **MERGE_FUNCTIONS}, "activation": ACTIVATIONS, "initializer": INITIALIZERS,
+            "regularizer": REGULARIZERS,
             "constraint": CONSTRAINTS, "op": {"bias_relu": bias_relu},
             "kernel": {"numpy.bias_relu": fused_native.bias_relu}}
 

@@ -4,6 +4,7 @@ inputs), broadcasting, masks and shape errors."""
 import numpy as np
 import pytest
 
+import kcore
 from kcore import layers
 from kcore.errors import ConfigError, ShapeError
 from kcore.testing import check_gradients
@@ -112,3 +113,18 @@ def test_dot_of_axes_of_different_sizes_names_both_shapes():
 def test_dot_rejects_axes_that_are_not_an_int_or_a_pair(axes):
     with pytest.raises(ConfigError, match=r"Dot '.*'.*`axes`"):
         layers.Dot(axes=axes)
+
+
+@pytest.mark.parametrize("name, cls, kwargs", [
+    ("add", "Add", {}), ("subtract", "Subtract", {}), ("multiply", "Multiply", {}), ("average", "Average", {}),
+    ("maximum", "Maximum", {}), ("minimum", "Minimum", {}), ("concatenate", "Concatenate", {"axis": 1}),
+    ("dot", "Dot", {"axes": 1}),
+])
+def test_the_functional_form_of_a_merging_layer_builds_that_layer_in_a_model(name, cls, kwargs):
+    a, b = kcore.Input((4,)), kcore.Input((4,))
+    model = kcore.Model([a, b], getattr(kcore.layers, name)([a, b], **kwargs))
+    assert type(model.layers[-1]).__name__ == cls
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
+    y = np.random.default_rng(1).standard_normal((3, 4)).astype("float32")
+    expected = getattr(kcore.layers, cls)(**kwargs)([x, y])
+    np.testing.assert_allclose(model.predict([x, y], verbose=0), expected, rtol=1e-6)

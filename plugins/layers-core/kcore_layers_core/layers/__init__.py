@@ -2,10 +2,15 @@
 
 from kcore_layers_core.layers.activations.elu import ELU
 from kcore_layers_core.layers.activations.leaky_relu import LeakyReLU
+from kcore_layers_core.layers.activations.prelu import PReLU
 from kcore_layers_core.layers.activations.relu import ReLU
 from kcore_layers_core.layers.activations.softmax import Softmax
+from kcore_layers_core.layers.attention.additive_attention import AdditiveAttention
+from kcore_layers_core.layers.attention.attention import Attention
+from kcore_layers_core.layers.attention.multi_head_attention import MultiHeadAttention
 from kcore_layers_core.layers.core.activation import Activation
 from kcore_layers_core.layers.core.dense import Dense
+from kcore_layers_core.layers.core.einsum_dense import EinsumDense
 from kcore_layers_core.layers.core.embedding import Embedding
 from kcore_layers_core.layers.core.identity import Identity
 from kcore_layers_core.layers.core.lambda_layer import Lambda
@@ -19,7 +24,11 @@ from kcore_layers_core.layers.merging.minimum import Minimum
 from kcore_layers_core.layers.merging.multiply import Multiply
 from kcore_layers_core.layers.merging.subtract import Subtract
 from kcore_layers_core.layers.normalization.batch_normalization import BatchNormalization
+from kcore_layers_core.layers.normalization.group_normalization import GroupNormalization
 from kcore_layers_core.layers.normalization.layer_normalization import LayerNormalization
+from kcore_layers_core.layers.normalization.unit_normalization import UnitNormalization
+from kcore_layers_core.layers.regularization.activity_regularization import ActivityRegularization
+from kcore_layers_core.layers.regularization.alpha_dropout import AlphaDropout
 from kcore_layers_core.layers.regularization.dropout import Dropout
 from kcore_layers_core.layers.regularization.gaussian_dropout import GaussianDropout
 from kcore_layers_core.layers.regularization.gaussian_noise import GaussianNoise
@@ -35,4 +44,6 @@ from kcore_layers_core.layers.reshaping.reshape import Reshape
 LAYERS = {cls.__name__: cls for cls in (
     Dense, Activation, Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout,
     Flatten, Reshape, Permute, RepeatVector, Embedding, Masking, BatchNormalization, LayerNormalization, Lambda,
-    Identity, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, ReLU, LeakyReLU, ELU, Softmax)}
+    Identity, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, ReLU, LeakyReLU, ELU, Softmax,
+    EinsumDense, MultiHeadAttention, Attention, AdditiveAttention, GroupNormalization, UnitNormalization, PReLU,
+    ActivityRegularization, AlphaDropout)}

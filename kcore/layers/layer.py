@@ -28,6 +28,9 @@ class _CallContext:
 
 call_context = _CallContext()
 
+#: the containers `_autocast` walks into (anything else with a dtype is one array)
+_STRUCTURES = (list, tuple, dict)
+
 
 def _standardize_dtype(dtype):
     if dtype is None:
@@ -316,31 +319,38 @@ class Layer:
         raise NotImplementedError(f"Layer '{self.name}' ({type(self).__name__}) does not implement call().")
 
     def _autocast(self, x):
-        if isinstance(x, (list, tuple, dict)):
-            return tree.map_structure(self._autocast, x)
         dtype = getattr(x, "dtype", None)
+        if dtype is not None and not isinstance(x, _STRUCTURES):  # one array: the common case, checked first
+            if getattr(dtype, "kind", None) == "f" and dtype != self.dtype:
+                from kcore import ops
+
+                return ops.cast(x, self.dtype)
+            return x
+        if isinstance(x, _STRUCTURES):
+            return tree.map_structure(self._autocast, x)
         if dtype is None:
             if isinstance(x, (int, float)):
                 return x
             from kcore import ops
 
             return ops.convert_to_tensor(x)
-        if getattr(dtype, "kind", None) == "f" and dtype != self.dtype:
-            from kcore import ops
-
-            return ops.cast(x, self.dtype)
         return x
 
     def __call__(self, *args, **kwargs):
         if not args:
             raise KcoreError(f"Layer '{self.name}' was called without inputs.")
         inputs = args[0]
-        if type(inputs) is KerasTensor or _maybe_symbolic(args, kwargs):
+        if type(inputs) is KerasTensor or ((kwargs or len(args) != 1 or not hasattr(inputs, "dtype"))
+                                           and _maybe_symbolic(args, kwargs)):
             return symbolic_call(self, args, kwargs)
         if not self.built:
             self._build_once(tree.map_structure(_shape_of, inputs))
         if self.autocast:
             inputs = self._autocast(inputs)
+        if not kwargs:  # the common call, `layer(x)`: nothing to sort out
+            if self._call_takes_training:
+                return self.call(inputs, *args[1:], training=call_context.training)
+            return self.call(inputs, *args[1:])
         if not self._call_takes_mask:
             kwargs.pop("mask", None)
         training = kwargs.get("training")
@@ -438,7 +448,7 @@ def _maybe_symbolic(args, kwargs):
     """Whether any argument holds a KerasTensor; the common call, one array and plain keywords, costs no walk."""
     if (len(args) != 1 or not hasattr(args[0], "dtype")) and any_symbolic(args):
         return True
-    return any(v is not None and type(v) is not bool and any_symbolic(v) for v in kwargs.values())
+    return bool(kwargs) and any(v is not None and type(v) is not bool and any_symbolic(v) for v in kwargs.values())
 
 
 def _to_tuples(shape):

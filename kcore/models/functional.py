@@ -165,13 +165,27 @@ class Functional(Model):
         return functional_from_config(cls, config, custom_objects)
 
 
+#: (Input shape, data shape) pairs already accepted by `check_input`: a model is fed the same few shapes
+_ACCEPTED = set()
+
+
 def check_input(model, tensor, value):
     """Fail before any work when `value` cannot feed the Input `tensor` (rank or a fixed dimension)."""
     shape = getattr(value, "shape", None)
     if shape is None:
         return
     expected = tensor.shape
+    try:
+        key = (expected, tuple(shape))
+        if key in _ACCEPTED:
+            return
+    except TypeError:  # an unhashable shape: checked below, not remembered
+        key = None
     if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected, shape, strict=False)):
         raise ShapeError(f"Model '{model.name}': input {tensor.name!r} expects shape {expected} (None: any size); "
                          f"received shape {tuple(shape)}. Reshape the data (e.g. x.reshape(-1, "
                          f"{', '.join(str(d) for d in expected[1:])})) or change the Input shape.")
+    if key is not None:
+        if len(_ACCEPTED) >= 1024:
+            _ACCEPTED.clear()
+        _ACCEPTED.add(key)

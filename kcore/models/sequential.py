@@ -106,9 +106,15 @@ class Sequential(Model):
             check_input(self, self._input_layer.output_tensor, inputs)
         x = inputs
         for layer in self._stack:
-            kwargs = {"mask": mask} if mask is not None and layer._call_takes_mask else {}
-            y = layer(x, **kwargs)
-            mask = layer.compute_mask(x, mask)
+            if mask is None:
+                y = layer(x)
+                # Layer's own compute_mask makes no mask from none: only a layer that overrides it (Masking,
+                # Embedding(mask_zero=True)) is asked
+                if getattr(layer.compute_mask, "__func__", None) is not Layer.compute_mask:
+                    mask = layer.compute_mask(x, None)
+            else:
+                y = layer(x, mask=mask) if layer._call_takes_mask else layer(x)
+                mask = layer.compute_mask(x, mask)
             x = y
         return x
 

@@ -16,6 +16,9 @@ cheaper implementation for calls where no input needs a gradient (inference):
     @max_pool.value_only
     def _max_pool_value(xp, inputs, ...):
         return the value alone
+
+A backend's kernel for an op may carry its own value-only form the same way, as its attribute `value_only`
+(`kernel.value_only = fn`); it runs where no input needs a gradient while that kernel is bound.
 """
 
 import functools
@@ -53,6 +56,9 @@ def _as_array(xp, x):
     return array.astype("int32", copy=False) if array.dtype.kind in "iu" else array
 
 
+_SEQUENCES = (list, tuple)
+
+
 def _symbolic(op, args, params):
     from kcore.layers.symbolic import symbolic_op
 
@@ -71,47 +77,56 @@ class Op:
         self.inputs = inputs  # how many leading positional arguments are arrays (None: all of them)
         self.differentiable = differentiable
         self.value_fn = None  # optional: the value alone, for calls where nothing needs a gradient
+        self.value_impl = None  # what runs where nothing needs a gradient: `impl`'s value-only form, if it has one
 
     def value_only(self, fn):
         """Register `fn(xp, *arrays, **params) -> value`, run instead of the op when no input needs a gradient."""
         self.value_fn = fn
+        if self.impl is self.fn:
+            self.value_impl = fn
         return fn
 
     def select(self, backend_name):
-        self.impl = self.kernels.get(backend_name, self.fn)
+        kernel = self.kernels.get(backend_name)
+        self.impl = self.fn if kernel is None else kernel
+        self.value_impl = self.value_fn if kernel is None else getattr(kernel, "value_only", None)
 
     def __repr__(self):
         return f"<kcore op {self.name}>"
 
     def __call__(self, *args, **params):
         xp = active.xp or activate().xp
-        count = len(args) if self.inputs is None else min(self.inputs, len(args))
-        arrays = list(args)
-        tracked = []
+        count = self.inputs
+        if count is None or count > len(args):
+            count = len(args)
+        arrays = args  # copied into a list only when an argument must be replaced by its array
+        tracked = None
         for i in range(count):
-            a = arrays[i]
+            a = args[i]
             if isinstance(a, Node):
                 if a.symbolic:
                     return _symbolic(self, args, params)
+                if arrays is args:
+                    arrays = list(args)
                 if recording.depth and a._tracked():
-                    tracked.append((i, a))
+                    tracked = [(i, a)] if tracked is None else [*tracked, (i, a)]
                 arrays[i] = a.value
-            elif type(a) in (list, tuple):
+            elif type(a) in _SEQUENCES:
+                if arrays is args:
+                    arrays = list(args)
                 arrays[i] = _as_array(xp, a)
-        impl = self.impl
-        if not tracked and self.value_fn is not None and impl is self.fn:
-            impl = self.value_fn
+        impl = self.impl if tracked is not None or self.value_impl is None else self.value_impl
         try:
             result = impl(xp, *arrays, **params)
         except KcoreError:
             raise
         except (ValueError, TypeError, IndexError) as e:
             raise _error(self.name, arrays[:count], e) from e
-        if not self.differentiable or impl is self.value_fn:
+        if not self.differentiable or impl is self.value_impl:
             return result
+        if tracked is None:
+            return result[0]
         out, vjps = result
-        if not tracked:
-            return out
         edges = tuple((node, vjps[i]) for i, node in tracked if vjps[i] is not None)
         return Tensor(out, edges) if edges else out
 

@@ -70,7 +70,7 @@ FIRST_PARTY = {
         "op": "bias_relu",
         "kernel": "numpy.bias_relu",
     },
-    "kcore-layers-conv": {"layer": _CONV, "op": _CONV_OPS, "kernel": "numpy.max_pool"},
+    "kcore-layers-conv": {"layer": _CONV, "op": _CONV_OPS, "kernel": "numpy.conv numpy.max_pool"},
     "kcore-layers-recurrent": {"layer": _RECURRENT, "op": "lstm gru simple_rnn", "kernel": "numpy.lstm"},
     "kcore-losses": {"loss": _LOSSES},
     "kcore-optimizers": {"optimizer": _OPTIMIZERS, "schedule": _SCHEDULES,

@@ -61,6 +61,49 @@ def test_the_kernel_gives_the_values_and_gradients_of_the_op_as_written_exactly(
     _assert_identical(grad_c, grad_py, "gradient")
 
 
+@settings(max_examples=150, deadline=None)
+@given(call=pool_calls())
+def test_the_value_only_kernel_gives_the_op_s_values_exactly(call):
+    """Inference keeps no winners: `max_pool_values`, a pass of its own, must still give the op's maxima (NaNs
+    and ties included)."""
+    x, *params = call
+    _assert_identical(pooling_native.max_pool.value_only(np, x, *params), written(np, x, *params)[0], "value")
+
+
+def test_the_value_only_pass_split_over_threads_gives_the_same_bits(monkeypatch):
+    from kcore_backend_numpy import native
+
+    x = np.random.default_rng(10).integers(0, 4, (7, 9, 10, 12)).astype("float32")
+    expected = written(np, x, 3, 2, "same")[0]
+    ranges = []
+    split = native.split
+    monkeypatch.setattr(native, "split", lambda function, count, *a, **k: split(
+        lambda start, stop, *b: ranges.append((start, stop)) or function(start, stop, *b), count, *a, **k))
+    monkeypatch.setattr(pooling_native, "_PER_THREAD", 1)
+    monkeypatch.setattr(native, "threads", lambda: 4)
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        monkeypatch.setattr(native, "_pool", lambda pid: pool)
+        value = pooling_native.max_pool.value_only(np, x, 3, 2, "same")
+    assert sorted(ranges) == [(0, 1), (1, 3), (3, 5), (5, 7)]
+    _assert_identical(value, expected, "value")
+
+
+def test_inference_runs_the_value_only_pass_and_a_tape_the_forward_that_keeps_the_winners(monkeypatch):
+    kcore.ops.max_pool(np.ones((1, 2, 2, 1), "float32"), 2)  # activates the backend
+    assert kcore.ops.max_pool.value_impl is pooling_native.max_pool.value_only
+    ran = []
+    original = pooling_native._run
+    monkeypatch.setattr(pooling_native, "_run", lambda function, *a: ran.append(function.__name__) or
+                        original(function, *a))
+    x = np.random.default_rng(9).standard_normal((3, 6, 7, 10)).astype("float32")
+    inference = kcore.layers.MaxPooling2D(2)(x)
+    assert ran == ["max_pool_values"]
+    with GradientTape() as tape:
+        recorded = kcore.layers.MaxPooling2D(2)(tape.watch(x))
+    assert ran == ["max_pool_values", "max_pool_forward"]
+    np.testing.assert_array_equal(inference, recorded.value)
+
+
 def test_a_tie_sends_the_gradient_to_the_first_tap_and_the_padding_never_wins():
     x = np.array([[1, 3, 3, 0], [3, 2, 5, 5]], "float32").reshape(1, 2, 4, 1)
     value, (vjp,) = pooling_native.max_pool(np, x, 2)

@@ -46,6 +46,44 @@ def test_the_kernel_equals_the_op_on_any_number_of_threads(lead, channels, threa
     assert y.dtype == dx.dtype == db.dtype == np.float32
 
 
+@settings(max_examples=40, deadline=None)
+@given(lead=st.lists(st.integers(1, 9), min_size=0, max_size=3), channels=st.integers(1, 70),
+       threads=st.sampled_from([1, 2, 5]), overwrite=st.booleans(), seed=st.integers(0, 2**16))
+def test_the_value_only_form_gives_the_value_of_the_op(lead, channels, threads, overwrite, seed):
+    rng = np.random.default_rng(seed)
+    outputs = rng.standard_normal((*lead, channels)).astype("float32")
+    bias = rng.standard_normal(channels).astype("float32")
+    expected, _ = bias_relu.fn(np, outputs.copy(), bias)
+    given_outputs = outputs.copy()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(native, "threads", lambda: threads)
+        patch.setattr(fused_native, "_ROWS_PER_THREAD", 1)
+        y = fused_native.bias_relu.value_only(np, given_outputs, bias, overwrite)
+    np.testing.assert_array_equal(y, expected)
+    assert y.dtype == np.float32 and (y is given_outputs) == overwrite
+    if not overwrite:
+        np.testing.assert_array_equal(given_outputs, outputs)
+
+
+def test_without_a_tape_the_op_runs_the_value_only_form_and_under_one_the_whole_kernel(monkeypatch):
+    bias_relu(np.ones((1, 2), "float32"), np.ones(2, "float32"))  # binds the kernels
+    assert bias_relu.impl is fused_native.bias_relu and bias_relu.value_impl is fused_native.bias_relu.value_only
+    ran = []
+    for name in ("bias_relu", "relu_gradient"):
+        original = getattr(fused_native.compiled(), name)
+        monkeypatch.setattr(fused_native.compiled(), name, lambda *a, f=original, n=name: ran.append(n) or f(*a))
+    layer = kcore.layers.Dense(5, activation="relu", bias_initializer="random_normal")
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype("float32")
+    inference = layer(x)
+    assert ran == ["bias_relu"]
+    with kcore.GradientTape() as tape:
+        recorded = layer(x)
+        total = kcore.ops.sum(recorded)
+    tape.gradient(total, layer.kernel)
+    assert ran == ["bias_relu", "bias_relu", "relu_gradient"]
+    np.testing.assert_array_equal(inference, recorded.value)
+
+
 def test_a_convolution_sized_batch_is_split_between_threads_and_stays_exact(monkeypatch):
     parts = []
     original = native.split

@@ -5,7 +5,7 @@ A backend may replace any of them with a faster kernel: register kind "kernel" u
 same signature and return value (`(value, vjps)`).
 """
 
-from kcore_layers_conv.ops import pooling_native
+from kcore_layers_conv.ops import conv_native, pooling_native
 from kcore_layers_conv.ops.conv import conv, depthwise_conv, separable_conv
 from kcore_layers_conv.ops.conv_transpose import conv_transpose
 from kcore_layers_conv.ops.pooling import average_pool, max_pool
@@ -14,4 +14,4 @@ from kcore_layers_conv.ops.pooling import average_pool, max_pool
 OPS = {op.name: op for op in (conv, depthwise_conv, separable_conv, conv_transpose, max_pool, average_pool)}
 
 #: "<backend>.<op>" -> a faster implementation of the op on that backend
-KERNELS = {"numpy.max_pool": pooling_native.max_pool}
+KERNELS = {"numpy.conv": conv_native.conv, "numpy.max_pool": pooling_native.max_pool}

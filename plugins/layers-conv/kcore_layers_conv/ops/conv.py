@@ -46,13 +46,20 @@ def _geometry(name, shape, kernel_shape, strides, padding, dilation_rate, groups
     return fmt, groups, win
 
 
-def convolve(xp, x, kernel, strides, padding, data_format, dilation_rate, name, groups=None):
-    """The shared body of the convolution ops: `(y, input_vjp, kernel_vjp)`, in `data_format`'s layout."""
+def _forward(xp, x, kernel, strides, padding, data_format, dilation_rate, name, groups):
+    """(layout, groups, Window, channels-last `x`, channels-last `y`, im2col matrix) of one convolution call."""
     fmt, groups, win = _geometry(name, tuple(x.shape), tuple(kernel.shape), strides, padding, dilation_rate, groups,
                                  geometry.data_format(data_format, f"ops.{name}"))
     x = to_channels_last(xp, x, fmt)
     y, cols = correlation.forward(xp, pad_spatial(xp, x, win.pads), kernel, win.strides, win.dilations, win.out,
                                   groups)
+    return fmt, groups, win, x, y, cols
+
+
+def convolve(xp, x, kernel, strides, padding, data_format, dilation_rate, name, groups=None):
+    """The shared body of the convolution ops: `(y, input_vjp, kernel_vjp)`, in `data_format`'s layout."""
+    fmt, groups, win, x, y, cols = _forward(xp, x, kernel, strides, padding, data_format, dilation_rate, name,
+                                            groups)
 
     def input_vjp(g):
         grad = correlation.input_grad(xp, to_channels_last(xp, g, fmt), kernel, (x.shape[0], *win.padded,
@@ -71,6 +78,13 @@ def conv(xp, inputs, kernel, strides=1, padding="valid", data_format=None, dilat
     follow from the kernel's shape, as in Keras. `padding` is "valid", "same", or "causal" (1D)."""
     y, input_vjp, kernel_vjp = convolve(xp, inputs, kernel, strides, padding, data_format, dilation_rate, "conv")
     return y, (input_vjp, kernel_vjp)
+
+
+@conv.value_only
+def _conv_value(xp, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """`conv` where no gradient is wanted: its value, with no VJPs made."""
+    fmt, *_, y, _ = _forward(xp, inputs, kernel, strides, padding, data_format, dilation_rate, "conv", None)
+    return from_channels_last(xp, y, fmt)
 
 
 def _depthwise_as_grouped(kernel):

@@ -130,6 +130,11 @@ def remembered(fn):
 
     @functools.wraps(fn)
     def cached(*args, **kwargs):
+        if not kwargs:  # the common call: the arguments as they came are the key
+            try:
+                return cache[args]
+            except (KeyError, TypeError):
+                pass
         try:
             key = tuple(tuple(a) if type(a) is list else a for a in args)
             if kwargs:

@@ -58,8 +58,9 @@ static int64_t window_taps(const int64_t *restrict g, int64_t od, int64_t oh, in
     return count;
 }
 
-/* The maximum of each window and its winning tap. Channels go in chunks of CHUNK, their winners kept as int32 and narrowed to bytes in one loop per chunk (which
- * the compiler vectorises; narrowing each register of eight on its own does not). */
+/* The maximum of each window and its winning tap. Channels go in chunks of CHUNK, their winners kept as int32 and
+ * narrowed to bytes in one loop per chunk (which the compiler vectorises; narrowing each register of eight on its
+ * own does not). */
 #define CHUNK 256
 
 void max_pool_forward(int64_t start, int64_t stop, const float *restrict x, float *restrict out,
@@ -107,6 +108,83 @@ void max_pool_forward(int64_t start, int64_t stop, const float *restrict x, floa
                         uint8_t *restrict won_out = winner + o + c0;
                         for (c = 0; c < m; c++)
                             won_out[c] = (uint8_t)won[c];
+                    }
+                }
+    }
+}
+
+/* The largest of `a` and `best`, as max_pool_forward takes it: `a` when strictly greater, or a NaN. */
+static inline f32x8 take_larger(f32x8 best, f32x8 a) {
+    const i32x8 take = (a > best) | (a != a);
+    return (f32x8)(((i32x8)best & ~take) | ((i32x8)a & take));
+}
+
+/* The maximum of each window alone, for inference (no gradient, so no winners): the values of max_pool_forward,
+ * NaNs included. Four registers of channels go through the window at once, so that four independent chains of
+ * comparisons hide each other's latency. */
+void max_pool_values(int64_t start, int64_t stop, const float *restrict x, float *restrict out,
+                     const int64_t *restrict g) {
+    const int64_t C = g[C_], D = g[D_], H = g[H_], W = g[W_], OD = g[OD_], OH = g[OH_], OW = g[OW_];
+    const f32x8 lowest = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    const int64_t KD = g[KD_], KH = g[KH_], KW = g[KW_];
+    int64_t offset[255], inside[255];
+    int32_t number[255];
+    /* the taps of a window that lies wholly inside the input, relative to its first: most windows are such */
+    for (int64_t kd = 0, k = 0; kd < KD; kd++)
+        for (int64_t kh = 0; kh < KH; kh++)
+            for (int64_t kw = 0; kw < KW; kw++)
+                inside[k++] = ((kd * H + kh) * W + kw) * C;
+    for (int64_t n = start; n < stop; n++) {
+        const float *restrict xn = x + n * D * H * W * C;
+        for (int64_t od = 0; od < OD; od++)
+            for (int64_t oh = 0; oh < OH; oh++)
+                for (int64_t ow = 0; ow < OW; ow++) {
+                    float *restrict best_out = out + (((n * OD + od) * OH + oh) * OW + ow) * C;
+                    const int64_t id = od * g[SD_] - g[PD_], ih = oh * g[SH_] - g[PH_], iw = ow * g[SW_] - g[PW_];
+                    int64_t count = KD * KH * KW;
+                    if (id >= 0 && ih >= 0 && iw >= 0 && id + KD <= D && ih + KH <= H && iw + KW <= W) {
+                        const int64_t first = ((id * H + ih) * W + iw) * C;
+                        for (int64_t k = 0; k < count; k++)
+                            offset[k] = first + inside[k];
+                    } else {
+                        count = window_taps(g, od, oh, ow, offset, number);
+                    }
+                    int64_t c = 0;
+                    for (; c + 32 <= C; c += 32) {
+                        f32x8 b0 = lowest, b1 = lowest, b2 = lowest, b3 = lowest;
+                        for (int64_t k = 0; k < count; k++) {
+                            const float *restrict from = xn + offset[k] + c;
+                            f32x8 a0, a1, a2, a3;
+                            memcpy(&a0, from, sizeof a0);
+                            memcpy(&a1, from + 8, sizeof a1);
+                            memcpy(&a2, from + 16, sizeof a2);
+                            memcpy(&a3, from + 24, sizeof a3);
+                            b0 = take_larger(b0, a0);
+                            b1 = take_larger(b1, a1);
+                            b2 = take_larger(b2, a2);
+                            b3 = take_larger(b3, a3);
+                        }
+                        memcpy(best_out + c, &b0, sizeof b0);
+                        memcpy(best_out + c + 8, &b1, sizeof b1);
+                        memcpy(best_out + c + 16, &b2, sizeof b2);
+                        memcpy(best_out + c + 24, &b3, sizeof b3);
+                    }
+                    for (; c + 8 <= C; c += 8) {
+                        f32x8 best = lowest;
+                        for (int64_t k = 0; k < count; k++) {
+                            f32x8 a;
+                            memcpy(&a, xn + offset[k] + c, sizeof a);
+                            best = take_larger(best, a);
+                        }
+                        memcpy(best_out + c, &best, sizeof best);
+                    }
+                    for (; c < C; c++) {
+                        float best = -INFINITY;
+                        for (int64_t k = 0; k < count; k++) {
+                            const float a = xn[offset[k] + c];
+                            best = (a > best || a != a) ? a : best;
+                        }
+                        best_out[c] = best;
                     }
                 }
     }

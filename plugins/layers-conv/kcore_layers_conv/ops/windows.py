@@ -60,7 +60,9 @@ def im2col(xp, x, kernel, strides, dilations, out, groups=1):
         return xp.ascontiguousarray(view).reshape(1, width, rows).transpose(0, 2, 1)
     view = window_view(xp, x, kernel, strides, dilations, out)
     if groups == 1:
-        return view.reshape(1, rows, width)
+        # contiguous: where the windows overlap in memory (one batch item of a 1D input), the reshape alone would
+        # be a view whose rows overlap, which NumPy multiplies without its BLAS (and with other roundings)
+        return xp.ascontiguousarray(view.reshape(1, rows, width))
     grouped = view.reshape(*view.shape[:-1], groups, per_group)
     return xp.moveaxis(grouped, -2, 0).reshape(groups, rows, width)
 

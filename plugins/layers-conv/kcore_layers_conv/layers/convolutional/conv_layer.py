@@ -42,6 +42,8 @@ class ConvLayer(Layer):
             setattr(self, name, resolve(name.rsplit("_", 1)[1], value, f"{where}: `{name}`"))
         self.bias = None
         self._channels = None
+        self._accepted_shape = None  # the input shape of the last call, whose channels were checked
+        self._bias_shape = None if self.data_format == "channels_last" else (-1, *(1,) * self.rank)
 
     # -- what a family defines ----------------------------------------------------------------------------
 
@@ -76,12 +78,14 @@ class ConvLayer(Layer):
         self._channels = channels
 
     def call(self, inputs):
-        if spatial.channels_of(self, inputs.shape, self.rank, self.data_format) != self._channels:
-            raise ShapeError(f"{checks.describe(self)} was built for inputs with {self._channels} channels; "
-                             f"received shape {tuple(inputs.shape)} ({self.data_format}).")
+        shape = inputs.shape
+        if shape != self._accepted_shape:  # checked once per shape: a model sees the same few
+            if spatial.channels_of(self, shape, self.rank, self.data_format) != self._channels:
+                raise ShapeError(f"{checks.describe(self)} was built for inputs with {self._channels} channels; "
+                                 f"received shape {tuple(shape)} ({self.data_format}).")
+            self._accepted_shape = shape
         outputs = bias_and_activation(self.convolution(spatial.floating(inputs, self.dtype)), self.bias,
-                                      self.activation,
-                                      None if self.data_format == "channels_last" else (-1, *(1,) * self.rank))
+                                      self.activation, self._bias_shape)
         if self.activity_regularizer is not None:
             self.add_loss(self.activity_regularizer(outputs))
         return outputs

@@ -452,3 +452,20 @@ def test_a_scalar_weight_made_by_an_initializer_keeps_the_shape_it_was_asked_for
     scale = layer.add_weight(shape=(), initializer="ones", name="scale")
     assert counter.shape == () and scale.shape == ()
     assert float(kcore.ops.convert_to_numpy(scale.value)) == 1.0
+
+
+def test_a_functional_model_s_input_and_output_start_a_new_model_as_in_transfer_learning():
+    inputs = kcore.Input((3,))
+    base = kcore.Model(inputs, layers.Dense(4, activation="relu")(inputs))
+    assert base.input is inputs and base.output.shape == (None, 4)
+    head = kcore.Model(base.input, layers.Dense(2)(base.output))
+    x = np.ones((5, 3), "float32")
+    assert head.predict(x, verbose=0).shape == (5, 2)
+    np.testing.assert_allclose(head.layers[1](x), base.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_a_sequential_model_s_input_and_output_are_its_symbolic_tensors():
+    model = kcore.Sequential([kcore.Input((5,)), layers.Dense(3)])
+    assert model.input.shape == (None, 5) and model.output.shape == (None, 3)
+    with pytest.raises(ConfigError, match="give it an Input"):
+        _ = kcore.Sequential([layers.Dense(3)]).output

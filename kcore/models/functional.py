@@ -85,6 +85,17 @@ class Functional(Model):
         self._build_shapes = tree.map_structure(lambda t: t.shape, inputs)
 
     @property
+    def input(self):
+        """The model's symbolic input(s), in the structure given to `Model(inputs, outputs)` (transfer learning
+        starts from `base_model.input` and `base_model.output`)."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The model's symbolic output(s), in the structure given to `Model(inputs, outputs)`."""
+        return self._outputs_struct
+
+    @property
     def layers(self):
         """The layers, as Keras lists them (the ops applied to symbolic tensors are not layers)."""
         from kcore.layers.op_layer import OpLayer

@@ -92,6 +92,23 @@ class Sequential(Model):
         return self._output_tensor.shape
 
     @property
+    def input(self):
+        """The symbolic input of a Sequential model that starts with an Input (as `inputs[0]`)."""
+        return self._symbolic("inputs")[0]
+
+    @property
+    def output(self):
+        """The symbolic output of a Sequential model that starts with an Input (as `outputs[0]`)."""
+        return self._symbolic("outputs")[0]
+
+    def _symbolic(self, attribute):
+        tensors = getattr(self, attribute)
+        if tensors is None:
+            raise ConfigError(f"Sequential '{self.name}' has no symbolic {attribute} yet: give it an Input "
+                              f"(kcore.Input(shape)) as its first layer, or build it on a shape first.")
+        return tensors
+
+    @property
     def inputs(self):
         return [self._input_layer.output_tensor] if self._input_layer is not None else None
 

@@ -49,12 +49,21 @@ def test_the_kernel_gives_the_values_and_gradients_of_the_op_as_written(batch, t
     arrays = _arrays(seed, batch, time, features, units, scale, with_bias, with_states)
     value_c, grads_c = _value_and_gradients(lstm_native.lstm, arrays, seed, go_backwards=go_backwards)
     value_py, grads_py = _value_and_gradients(lstm_module.run, arrays, seed, go_backwards=go_backwards)
+    exact = tuple(None if a is None else a.astype("float64") for a in arrays)
+    _, grads_64 = _value_and_gradients(lstm_module.run, exact, seed, go_backwards=go_backwards)
     assert value_c.dtype == np.float32 and np.isfinite(value_c).all()
     _assert_close(value_c, value_py, "value")
     assert grads_c.keys() == grads_py.keys()
     for name in grads_py:
         assert grads_c[name].dtype == np.float32
-        _assert_close(grads_c[name], grads_py[name], f"gradient of {name}")
+        if scale < 30:
+            _assert_close(grads_c[name], grads_py[name], f"gradient of {name}")
+        else:
+            # pre-activations of tens saturate the gates, and s * (1 - s) from s within an ulp of 1 keeps few digits
+            # in float32, in either form: there the kernel must be about as close to float64 as the op as written
+            error_c, error_py = (np.abs(g - grads_64[name]).max() for g in (grads_c[name], grads_py[name]))
+            allowed = 3 * error_py + 1e-5 * max(1.0, float(np.abs(grads_64[name]).max()))
+            assert error_c <= allowed, f"gradient of {name}: {error_c} from float64, the op as written {error_py}"
 
 
 def test_saturated_gates_are_exactly_zero_or_one_and_never_nan():

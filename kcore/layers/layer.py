@@ -290,6 +290,20 @@ class Layer:
         if not call_context.inferring_shapes:
             self._losses.append(loss)
 
+    def add_activity_loss(self, outputs):
+        """Add `self.activity_regularizer(output)` for each of `outputs`, divided by the output's batch size as
+        Keras 3 does, so that the penalty's strength does not depend on the batch size. Layers with an
+        `activity_regularizer` argument call it on their outputs at the end of `call`."""
+        if call_context.inferring_shapes:
+            return
+        from kcore import ops
+
+        for output in tree.flatten(outputs):
+            loss = self.activity_regularizer(output)
+            if len(output.shape) and output.shape[0]:
+                loss = ops.divide(loss, output.shape[0])
+            self.add_loss(loss)
+
     @property
     def losses(self):
         """Regularisation terms of this layer's weights, plus what `call` added with `add_loss`."""

@@ -163,7 +163,7 @@ class ConvLSTM(CellRNN):
                 variable.assign(value)
         output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(output))
+            self.add_activity_loss(output)
         return [output, *states] if self.return_state else output
 
     def _run(self, sequences, states, mask, training):

@@ -130,7 +130,7 @@ class RNN(Layer):
                 variable.assign(value)
         output = outputs if self.return_sequences else last_output
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(output))
+            self.add_activity_loss(output)
         return [output, *new_states] if self.return_state else output
 
     @classmethod

@@ -87,7 +87,7 @@ class ConvLayer(Layer):
         outputs = bias_and_activation(self.convolution(spatial.floating(inputs, self.dtype)), self.bias,
                                       self.activation, self._bias_shape)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
+            self.add_activity_loss(outputs)
         return outputs
 
     def output_lengths(self, lengths):

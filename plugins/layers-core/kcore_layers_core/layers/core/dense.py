@@ -69,7 +69,7 @@ class Dense(Layer):
         outputs = bias_and_activation(ops.matmul(checks.floating(inputs, self.dtype), self.kernel), self.bias,
                                       self.activation)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
+            self.add_activity_loss(outputs)
         return outputs
 
     def compute_output_shape(self, input_shape):

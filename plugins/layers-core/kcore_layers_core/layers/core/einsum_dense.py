@@ -83,7 +83,7 @@ class EinsumDense(Layer):
             outputs = ops.add(outputs, self.bias)
         outputs = self.activation(outputs)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
+            self.add_activity_loss(outputs)
         return outputs
 
     def compute_output_shape(self, input_shape):

@@ -58,7 +58,7 @@ class Embedding(Layer):
         self._check_indices(getattr(inputs, "value", inputs))
         outputs = ops.take(self.embeddings, inputs, axis=0)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
+            self.add_activity_loss(outputs)
         return outputs
 
     def _check_indices(self, indices):

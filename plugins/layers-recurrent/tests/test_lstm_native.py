@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kcore_layers_recurrent.ops import lstm_native
 
@@ -15,6 +15,25 @@ lstm_module = sys.modules["kcore_layers_recurrent.ops.lstm"]
 NAMES = ("inputs", "kernel", "recurrent_kernel", "bias", "initial_h", "initial_c")
 
 pytestmark = pytest.mark.skipif(lstm_native.compiled() is None, reason="no C compiler: the kernel cannot be built")
+
+
+def _has_team():
+    from kcore_backend_numpy import team
+
+    return team.team() is not None
+
+
+@pytest.fixture(params=["sequence", "steps"])
+def form(request, monkeypatch):
+    """The kernel's two forms: whole sequences on kcore's thread team, where NumPy's OpenBLAS lets it run one, and
+    the op as written with each step's elementwise work in C."""
+    from kcore_backend_numpy import team
+
+    if request.param == "sequence" and not _has_team():
+        pytest.skip("NumPy's BLAS is not an OpenBLAS that kcore's thread team can run")
+    if request.param == "steps":
+        monkeypatch.setattr(team, "team", lambda: None)
+    return request.param
 
 
 def _arrays(seed, batch, time, features, units, scale, with_bias, with_states):
@@ -39,11 +58,12 @@ def _assert_close(a, b, what):
     assert np.abs(a - b).max() <= 1e-5 * scale, f"{what}: worst difference {np.abs(a - b).max()} at scale {scale}"
 
 
-@settings(max_examples=40, deadline=None)
+# the fixture `form` sets one thing for the whole test, the same for every example
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.integers(1, 5), time=st.integers(1, 7), features=st.integers(1, 6), units=st.integers(1, 9),
        scale=st.sampled_from([0.1, 1.0, 30.0]), with_bias=st.booleans(), with_states=st.booleans(),
        go_backwards=st.booleans(), seed=st.integers(0, 2**16))
-def test_the_kernel_gives_the_values_and_gradients_of_the_op_as_written(batch, time, features, units, scale,
+def test_the_kernel_gives_the_values_and_gradients_of_the_op_as_written(form, batch, time, features, units, scale,
                                                                          with_bias, with_states, go_backwards,
                                                                          seed):
     arrays = _arrays(seed, batch, time, features, units, scale, with_bias, with_states)
@@ -66,7 +86,19 @@ def test_the_kernel_gives_the_values_and_gradients_of_the_op_as_written(batch, t
             assert error_c <= allowed, f"gradient of {name}: {error_c} from float64, the op as written {error_py}"
 
 
-def test_saturated_gates_are_exactly_zero_or_one_and_never_nan():
+@pytest.mark.parametrize(("batch", "units"), [(13, 40), (7, 64), (32, 256), (6, 12)])
+def test_at_the_sizes_people_train_the_kernel_agrees_with_the_op_as_written(form, batch, units):
+    """Wide enough that the units are shared unevenly among threads, the products take their packed form (panels
+    of 16 columns and a last one of 8, blocks of 6 rows and a remainder), and for 12 units the unpacked one."""
+    arrays = _arrays(7, batch, 9, 11, units, 0.3, True, True)
+    value_c, grads_c = _value_and_gradients(lstm_native.lstm, arrays, 8)
+    value_py, grads_py = _value_and_gradients(lstm_module.run, arrays, 8)
+    _assert_close(value_c, value_py, "value")
+    for name in grads_py:
+        _assert_close(grads_c[name], grads_py[name], f"gradient of {name}")
+
+
+def test_saturated_gates_are_exactly_zero_or_one_and_never_nan(form):
     units = 2
     kernel = np.zeros((1, 4 * units), "float32")
     kernel[0, :units] = 1e4  # input gate: +inf pre-activation
@@ -79,18 +111,20 @@ def test_saturated_gates_are_exactly_zero_or_one_and_never_nan():
     np.testing.assert_allclose(value[0, 4], 1.0, rtol=1e-6)
 
 
-def test_on_the_numpy_backend_ops_lstm_runs_the_kernel(monkeypatch):
+def test_on_the_numpy_backend_ops_lstm_runs_the_kernel(form, monkeypatch):
     calls = []
-    original = lstm_native._Steps.forward
-    monkeypatch.setattr(lstm_native._Steps, "forward", lambda self, *a: calls.append(1) or original(self, *a))
+    sequence, steps = lstm_native._sequence, lstm_native._Steps.forward
+    monkeypatch.setattr(lstm_native, "_sequence", lambda *a, **k: calls.append("sequence") or sequence(*a, **k))
+    monkeypatch.setattr(lstm_native._Steps, "forward", lambda self, *a: calls.append("steps") or steps(self, *a))
     layer = kcore.layers.LSTM(4)
     out = layer(np.ones((2, 3, 5), "float32"))
-    assert calls and out.shape == (2, 4)
+    assert calls == [form] and out.shape == (2, 4)
 
 
 @pytest.mark.parametrize("case", ["masked", "float64", "relu", "hard_sigmoid"])
 def test_calls_the_kernel_was_not_written_for_run_the_op_as_written(case, monkeypatch):
     monkeypatch.setattr(lstm_native._Steps, "forward", lambda *a: pytest.fail("the C steps ran"))
+    monkeypatch.setattr(lstm_native, "_sequence", lambda *a, **k: pytest.fail("the C sequence ran"))
     dtype = "float64" if case == "float64" else "float32"
     arrays = [a.astype(dtype) for a in _arrays(0, 2, 4, 3, 5, 1.0, True, False)[:4]]
     params = {"masked": {"mask": np.array([[1, 1, 0, 1], [1, 0, 1, 1]], bool)}, "float64": {},
@@ -108,7 +142,7 @@ def test_without_a_compiler_the_op_still_runs(monkeypatch):
     np.testing.assert_array_equal(value, expected)
 
 
-def test_a_model_trains_the_same_with_and_without_the_kernel(monkeypatch):
+def test_a_model_trains_the_same_with_and_without_the_kernel(form, monkeypatch):
     def train():
         kcore.utils.set_random_seed(3)
         model = kcore.Sequential([kcore.layers.Input((6,), dtype="int32"), kcore.layers.Embedding(7, 4),

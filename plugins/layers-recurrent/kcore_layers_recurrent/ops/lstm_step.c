@@ -10,6 +10,7 @@
  */
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* exp(x) for float32 to about 2 ulp: x = k ln2 + r with |r| <= ln2 / 2, exp(r) by a degree-6 polynomial (the
@@ -92,4 +93,234 @@ void lstm_backward_step(int64_t n, const float *restrict zi, const float *restri
         d_o[k] = dhk * t * o * (1.0f - o);
         dc[k] = dck * f;
     }
+}
+
+/* ---- whole sequences, the units shared among the members of kcore's thread team (kcore_backend_numpy/team.c) ----
+ *
+ * Layouts here are Keras's: a step's pre-activations are one (batch, 4 units) row-major matrix, gates i, f, g, o
+ * side by side, so that every product of the backward pass is one matrix product in the weights' own layout.
+ * Each member owns a slice of the units: it multiplies h by its columns of the recurrent kernel (packed once,
+ * so that a step is one product), runs the elementwise step on its slice, and meets the others at a barrier,
+ * after which the whole new h (or the whole step's gradients) can be read. The products are NumPy's OpenBLAS,
+ * single-threaded inside the team. */
+
+
+typedef void (*sgemm64)(int order, int transa, int transb, int64_t m, int64_t n, int64_t k, float alpha,
+                        const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+typedef void (*team_task)(void *context, int member, int members);
+typedef void (*team_run)(team_task task, void *context, int members);
+typedef void (*team_barrier)(void);
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+struct lstm_sequence {
+    int64_t time, batch, units;
+    float *z;              /* (time, batch, 4u): forward, the scaled input projections, turned into the gates */
+    const float *r;        /* (u, 4u): the recurrent kernel (forward: scaled as z is) */
+    float *hs, *cs;        /* (time + 1, batch, u): the states, the initial ones first */
+    float *tanh_c;         /* (time, batch, u) */
+    const float *d_out;    /* backward: (time, batch, u), the gradients of the outputs */
+    float *dh, *dc;        /* backward: (batch, u), in: those of the final states; out: dh of h_0, dc of c_{-1} */
+    float *dz;             /* backward: (time, batch, 4u), written: the gradients of the pre-activations */
+    sgemm64 sgemm;
+    team_barrier barrier;
+    int failed;            /* set where a member could not allocate its buffers: nothing was computed */
+};
+
+/* ---- a matrix product with the right operand packed once per sequence ----
+ *
+ * A step's product is small ((batch, u) @ (u, 4u)), and OpenBLAS packs the whole right operand anew on every call:
+ * a fifth of the step. The recurrent kernel does not change during a sequence, so each member packs its part once,
+ * in panels of 16 columns (k rows of 16 contiguous floats), and every step multiplies by the panels directly:
+ * 6 rows of the left operand by one panel at a time, in 12 of the 16 AVX registers. Where the compiler has no AVX2
+ * and FMA, or a member's columns are not a multiple of 8, the steps call OpenBLAS instead. */
+
+#define PANEL 16
+#define ROWS 6
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define HAVE_PACKED_PRODUCT 1
+
+/* c[rows, cols] (+)= a[rows, k] @ panel[k, 16] for one block of at most 6 rows; cols is 8 or 16. Always inlined,
+ * with `rows` a constant at each call, so that the accumulators stay in registers. */
+static inline __attribute__((always_inline)) void block_product(const int rows, int64_t k, const float *a,
+                                                                int64_t lda, const float *panel, float *c,
+                                                                int64_t ldc, int cols, int accumulate) {
+    __m256 acc[ROWS][2];
+    for (int r = 0; r < rows; r++)
+        acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int64_t kk = 0; kk < k; kk++) {
+        __m256 b0 = _mm256_load_ps(panel + kk * PANEL), b1 = _mm256_load_ps(panel + kk * PANEL + 8);
+        for (int r = 0; r < rows; r++) {
+            __m256 x = _mm256_broadcast_ss(a + r * lda + kk);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *row = c + r * ldc;
+        if (accumulate)
+            acc[r][0] = _mm256_add_ps(acc[r][0], _mm256_loadu_ps(row));
+        _mm256_storeu_ps(row, acc[r][0]);
+        if (cols > 8) {
+            if (accumulate)
+                acc[r][1] = _mm256_add_ps(acc[r][1], _mm256_loadu_ps(row + 8));
+            _mm256_storeu_ps(row + 8, acc[r][1]);
+        }
+    }
+}
+
+/* c[m, n] (+)= a[m, k] @ b, b given as its panels (`pack_columns`, `pack_rows`); n a multiple of 8. */
+static void packed_product(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *panels,
+                           float *c, int64_t ldc, int accumulate) {
+    for (int64_t p = 0; p * PANEL < n; p++) {
+        const float *panel = panels + p * k * PANEL;
+        int cols = n - p * PANEL >= PANEL ? PANEL : (int)(n - p * PANEL);
+        for (int64_t i = 0; i < m; i += ROWS) {
+            const float *ai = a + i * lda;
+            float *ci = c + i * ldc + p * PANEL;
+            switch (m - i >= ROWS ? ROWS : m - i) {
+            case 6: block_product(6, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            case 5: block_product(5, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            case 4: block_product(4, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            case 3: block_product(3, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            case 2: block_product(2, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            default: block_product(1, k, ai, lda, panel, ci, ldc, cols, accumulate); break;
+            }
+        }
+    }
+}
+#else
+#define HAVE_PACKED_PRODUCT 0
+static void packed_product(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *panels,
+                           float *c, int64_t ldc, int accumulate) {
+    (void)m, (void)n, (void)k, (void)a, (void)lda, (void)panels, (void)c, (void)ldc, (void)accumulate;
+}
+#endif
+
+static size_t panel_floats(int64_t n, int64_t k) { return (size_t)((n + PANEL - 1) / PANEL) * PANEL * k; }
+
+/* Panels of the (k, n) matrix whose column j is column column_of(j) of the row-major r (rows of `width` floats):
+ * here, a member's w columns of each of the 4 gates of the (u, 4u) recurrent kernel, side by side. Columns past
+ * n are zeros. */
+static void pack_gate_columns(const float *r, int64_t k, int64_t width, int64_t u, int64_t u0, int64_t w,
+                              float *panels) {
+    int64_t n = 4 * w;
+    for (int64_t p = 0; p * PANEL < n; p++)
+        for (int64_t kk = 0; kk < k; kk++)
+            for (int c = 0; c < PANEL; c++) {
+                int64_t j = p * PANEL + c;
+                panels[(p * k + kk) * PANEL + c] = j < n ? r[kk * width + (j / w) * u + u0 + j % w] : 0.0f;
+            }
+}
+
+/* Panels of r[u0:u0+w, :].T, (width, w), for the backward steps' dz @ R[u0:u0+w].T. */
+static void pack_rows_transposed(const float *r, int64_t width, int64_t u0, int64_t w, float *panels) {
+    for (int64_t p = 0; p * PANEL < w; p++)
+        for (int64_t kk = 0; kk < width; kk++)
+            for (int c = 0; c < PANEL; c++) {
+                int64_t j = p * PANEL + c;
+                panels[(p * width + kk) * PANEL + c] = j < w ? r[(u0 + j) * width + kk] : 0.0f;
+            }
+}
+
+/* The member's slice of the units, cut at multiples of 8 floats so that every slice vectorises alike. */
+static void units_of(int64_t units, int member, int members, int64_t *first, int64_t *width) {
+    int64_t blocks = (units + 7) / 8;
+    int64_t start = blocks * member / members * 8, stop = blocks * (member + 1) / members * 8;
+    *first = start < units ? start : units;
+    *width = (stop < units ? stop : units) - *first;
+}
+
+static void *buffer(size_t floats) {
+    void *p = NULL;
+    return posix_memalign(&p, 64, floats * sizeof(float) + 64) ? NULL : p;
+}
+
+static void forward_member(void *context, int member, int members) {
+    struct lstm_sequence *s = context;
+    const int64_t b = s->batch, u = s->units, row = 4 * u;
+    int64_t u0, w;
+    units_of(u, member, members, &u0, &w);
+    const int packed = HAVE_PACKED_PRODUCT && w % 8 == 0;
+    float *rp = w ? buffer(packed ? panel_floats(4 * w, u) : (size_t)u * 4 * w) : NULL;
+    float *rec = w ? buffer((size_t)b * 4 * w) : NULL;
+    int ok = !w || (rp && rec);
+    if (!ok)
+        s->failed = 1;
+    if (ok && w && packed)
+        pack_gate_columns(s->r, u, row, u, u0, w, rp);
+    else if (ok && w)
+        for (int64_t k = 0; k < u; k++) /* this member's columns of each gate, side by side */
+            for (int gate = 0; gate < 4; gate++)
+                memcpy(rp + k * 4 * w + gate * w, s->r + k * row + gate * u + u0, w * sizeof(float));
+    for (int64_t t = 0; t < s->time; t++) {
+        if (ok && w) {
+            const float *h_prev = s->hs + t * b * u;
+            if (packed)
+                packed_product(b, 4 * w, u, h_prev, u, rp, rec, 4 * w, 0);
+            else
+                s->sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, b, 4 * w, u, 1.0f, h_prev, u, rp, 4 * w, 0.0f, rec, 4 * w);
+            for (int64_t n = 0; n < b; n++) {
+                float *z = s->z + (t * b + n) * row + u0;
+                const float *r = rec + n * 4 * w; /* lstm_forward_step's four blocks, here of w floats */
+                const int64_t state = (t * b + n) * u + u0;
+                lstm_forward_step(w, z, z + u, z + 2 * u, z + 3 * u, r, s->cs + state, s->cs + state + b * u,
+                                  s->tanh_c + state, s->hs + state + b * u);
+            }
+        }
+        s->barrier();
+    }
+    free(rp);
+    free(rec);
+}
+
+void lstm_forward_sequence(struct lstm_sequence *s, team_run run, int members) {
+    run(forward_member, s, members);
+}
+
+static void backward_member(void *context, int member, int members) {
+    struct lstm_sequence *s = context;
+    const int64_t b = s->batch, u = s->units, row = 4 * u;
+    int64_t u0, w;
+    units_of(u, member, members, &u0, &w);
+    const int packed = HAVE_PACKED_PRODUCT && w % 8 == 0;
+    float *rt = packed && w ? buffer(panel_floats(w, row)) : NULL;
+    if (packed && w && !rt)
+        s->failed = 1;
+    else if (rt)
+        pack_rows_transposed(s->r, row, u0, w, rt);
+    for (int64_t t = s->time - 1; t >= 0; t--) {
+        if (w) {
+            const float *d_out = s->d_out + t * b * u;
+            for (int64_t n = 0; n < b; n++) {
+                float *dh = s->dh + n * u + u0;
+                const float *add = d_out + n * u + u0;
+                if (t == s->time - 1)
+                    for (int64_t j = 0; j < w; j++)
+                        dh[j] += add[j];
+                else
+                    memcpy(dh, add, w * sizeof(float));
+            }
+            if (t < s->time - 1 && rt) /* dh += dz_{t+1} @ R[u0:u0+w].T */
+                packed_product(b, w, row, s->dz + (t + 1) * b * row, row, rt, s->dh + u0, u, 1);
+            else if (t < s->time - 1 && !packed)
+                s->sgemm(ROW_MAJOR, NO_TRANS, TRANS, b, w, row, 1.0f, s->dz + (t + 1) * b * row, row,
+                         s->r + u0 * row, row, 1.0f, s->dh + u0, u);
+            for (int64_t n = 0; n < b; n++) {
+                const float *z = s->z + (t * b + n) * row + u0;
+                float *dz = s->dz + (t * b + n) * row + u0;
+                const int64_t state = (t * b + n) * u + u0;
+                lstm_backward_step(w, z, z + u, z + 2 * u, z + 3 * u, s->tanh_c + state, s->cs + state,
+                                   s->dh + n * u + u0, s->dc + n * u + u0, dz, dz + u, dz + 2 * u, dz + 3 * u);
+            }
+        }
+        s->barrier();
+    }
+    free(rt);
+}
+
+void lstm_backward_sequence(struct lstm_sequence *s, team_run run, int members) {
+    run(backward_member, s, members);
 }

@@ -201,28 +201,34 @@ static void packed_product(int64_t m, int64_t n, int64_t k, const float *a, int6
 
 static size_t panel_floats(int64_t n, int64_t k) { return (size_t)((n + PANEL - 1) / PANEL) * PANEL * k; }
 
-/* Panels of the (k, n) matrix whose column j is column column_of(j) of the row-major r (rows of `width` floats):
- * here, a member's w columns of each of the 4 gates of the (u, 4u) recurrent kernel, side by side. Columns past
- * n are zeros. */
+/* Panels of the (k, 4w) matrix made of a member's w columns of each of the 4 gates of the row-major (k, width)
+ * recurrent kernel r, side by side (w a multiple of 8, so that each run of 8 columns lies within one gate).
+ * Columns past 4w are zeros. */
 static void pack_gate_columns(const float *r, int64_t k, int64_t width, int64_t u, int64_t u0, int64_t w,
                               float *panels) {
-    int64_t n = 4 * w;
+    const int64_t n = 4 * w;
     for (int64_t p = 0; p * PANEL < n; p++)
-        for (int64_t kk = 0; kk < k; kk++)
-            for (int c = 0; c < PANEL; c++) {
-                int64_t j = p * PANEL + c;
-                panels[(p * k + kk) * PANEL + c] = j < n ? r[kk * width + (j / w) * u + u0 + j % w] : 0.0f;
-            }
+        for (int half = 0; half < PANEL; half += 8) {
+            const int64_t j = p * PANEL + half;
+            const float *source = j < n ? r + (j / w) * u + u0 + j % w : NULL;
+            float *target = panels + p * k * PANEL + half;
+            for (int64_t kk = 0; kk < k; kk++, target += PANEL)
+                if (source)
+                    memcpy(target, source + kk * width, 8 * sizeof(float));
+                else
+                    memset(target, 0, 8 * sizeof(float));
+        }
 }
 
-/* Panels of r[u0:u0+w, :].T, (width, w), for the backward steps' dz @ R[u0:u0+w].T. */
+/* Panels of r[u0:u0+w, :].T, (width, w), for the backward steps' dz @ R[u0:u0+w].T: each row of r read in order. */
 static void pack_rows_transposed(const float *r, int64_t width, int64_t u0, int64_t w, float *panels) {
     for (int64_t p = 0; p * PANEL < w; p++)
-        for (int64_t kk = 0; kk < width; kk++)
-            for (int c = 0; c < PANEL; c++) {
-                int64_t j = p * PANEL + c;
-                panels[(p * width + kk) * PANEL + c] = j < w ? r[(u0 + j) * width + kk] : 0.0f;
-            }
+        for (int c = 0; c < PANEL; c++) {
+            const int64_t j = p * PANEL + c;
+            float *target = panels + p * width * PANEL + c;
+            for (int64_t kk = 0; kk < width; kk++)
+                target[kk * PANEL] = j < w ? r[(u0 + j) * width + kk] : 0.0f;
+        }
 }
 
 /* The member's slice of the units, cut at multiples of 8 floats so that every slice vectorises alike. */

@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = frozenset({
     "activations", "autodiff", "backend", "callbacks", "config", "constraints", "datasets", "distribution", "errors",
-    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "plugins", "random",
+    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "plugins", "preprocessing", "random",
     "regularizers", "saving", "testing", "training", "utils", "variables",
 })
 _NAMES = {

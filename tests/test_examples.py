@@ -104,3 +104,18 @@ def test_custom_layer_example_trains_saves_and_reloads_its_attention_pooling(tmp
     want = np.einsum("bsh,bsf->bhf", weights, x).reshape(2, 8)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     assert got.dtype == np.float32
+
+
+def test_images_from_folders_example_reads_the_digits_back_from_png_files(tmp_path, mnist):
+    pytest.importorskip("PIL")
+    pytest.importorskip("kcore_layers_conv")
+    output = tmp_path / "run"
+    stdout = run_example("images_from_folders", "--epochs", 1, "--limit", 300, "--output", output, cwd=tmp_path)
+    assert "Found 300 files belonging to 10 classes." in stdout and "Using 60 files for validation." in stdout
+    assert "classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']" in stdout
+    assert 0 <= accuracy_in(r"test accuracy on 2000 digits read from PNG files: ([\d.]+)%", stdout) <= 1
+    first = sorted((output / "digits" / "train" / str(mnist[0][1][0])).iterdir())[0]
+    np.testing.assert_array_equal(kcore.utils.img_to_array(kcore.utils.load_img(first, color_mode="grayscale"))[..., 0],
+                                  mnist[0][0][0])
+    assert len(list((output / "digits" / "test").rglob("*.png"))) == 2000
+    assert kcore.saving.load_model(output / "digits.keras").output_shape == (None, 10)

@@ -67,3 +67,20 @@ def test_a_sequential_model_hands_a_mask_on_from_the_layer_that_makes_it():
     assert before.seen[-1][1] is None
     for layer in (after, last):  # Recorder supports masking: the mask goes on through it
         np.testing.assert_array_equal(layer.seen[-1][1], [[True, False, True]])
+
+
+def test_an_input_whose_last_axis_is_one_takes_data_without_that_axis_and_the_reverse():
+    # as Keras's functional models do: (batch,) strings feed Input(shape=(1,)); (batch, 28, 28) feeds (28, 28, 1)
+    images = np.random.RandomState(0).rand(3, 6, 6).astype("float32")
+    model = kcore.Sequential([layers.Input((6, 6, 1)), Recorder()])
+    np.testing.assert_array_equal(model(images), images[..., None])
+    flat = kcore.Sequential([layers.Input((6,)), Recorder()])
+    np.testing.assert_array_equal(flat(images[:, :, :1]), images[:, :, 0])
+    inputs = layers.Input((1,))
+    functional = kcore.Model(inputs, Recorder()(inputs))
+    for _ in range(2):  # the second call goes through the remembered shape
+        assert functional(np.arange(4.0, dtype="float32")).shape == (4, 1)
+    with pytest.raises(ShapeError, match=r"expects shape \(None, 6, 6, 1\).*received shape \(3, 6, 5\)"):
+        model(images[:, :, :5])
+    with pytest.raises(ShapeError, match=r"expects shape \(None, 6\).*received shape \(3, 6, 2\)"):
+        flat(images[:, :, :2])

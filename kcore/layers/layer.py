@@ -362,7 +362,7 @@ class Layer:
         if self.autocast:
             inputs = self._autocast(inputs)
         if not kwargs:  # the common call, `layer(x)`: nothing to sort out
-            if self._call_takes_training:
+            if self._call_takes_training and call_context.training is not None:
                 return self.call(inputs, *args[1:], training=call_context.training)
             return self.call(inputs, *args[1:])
         if not self._call_takes_mask:
@@ -371,7 +371,12 @@ class Layer:
         if not self._call_takes_training:
             kwargs.pop("training", None)
         elif training is None:
-            kwargs["training"] = call_context.training
+            # neither given nor inherited: the default of `call`'s signature decides, as in Keras (the random
+            # image layers default to training=True, most layers to inference)
+            if call_context.training is None:
+                kwargs.pop("training", None)
+            else:
+                kwargs["training"] = call_context.training
         if training is None:
             return self.call(inputs, *args[1:], **kwargs)
         previous, call_context.training = call_context.training, training

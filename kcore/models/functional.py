@@ -137,8 +137,7 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         values, masks = {}, {}
         for tensor, value in zip(self.inputs, self._flatten_inputs(inputs), strict=True):
-            check_input(self, tensor, value)
-            values[id(tensor)] = value
+            values[id(tensor)] = check_input(self, tensor, value)
         lookup = values.__getitem__
 
         def resolve(x):
@@ -181,22 +180,30 @@ _ACCEPTED = set()
 
 
 def check_input(model, tensor, value):
-    """Fail before any work when `value` cannot feed the Input `tensor` (rank or a fixed dimension)."""
-    shape = getattr(value, "shape", None)
-    if shape is None:
-        return
+    """`value` ready to feed the Input `tensor`, or a ShapeError before any work when it cannot (rank or a fixed
+    dimension). As in Keras, data one axis short of an Input whose last axis is 1 gains that axis (strings of
+    shape (batch,) feed Input(shape=(1,))), and data with one extra axis of size 1 loses it."""
+    given = getattr(value, "shape", None)
+    if given is None:
+        return value
     expected = tensor.shape
+    if len(given) == len(expected) - 1 and expected[-1] == 1:
+        value = value.reshape(*given, 1)
+    elif len(given) == len(expected) + 1 and given[-1] == 1:
+        value = value.reshape(*given[:-1])
+    shape = value.shape
     try:
         key = (expected, tuple(shape))
         if key in _ACCEPTED:
-            return
+            return value
     except TypeError:  # an unhashable shape: checked below, not remembered
         key = None
     if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected, shape, strict=False)):
         raise ShapeError(f"Model '{model.name}': input {tensor.name!r} expects shape {expected} (None: any size); "
-                         f"received shape {tuple(shape)}. Reshape the data (e.g. x.reshape(-1, "
+                         f"received shape {tuple(given)}. Reshape the data (e.g. x.reshape(-1, "
                          f"{', '.join(str(d) for d in expected[1:])})) or change the Input shape.")
     if key is not None:
         if len(_ACCEPTED) >= 1024:
             _ACCEPTED.clear()
         _ACCEPTED.add(key)
+    return value

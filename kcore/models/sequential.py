@@ -120,7 +120,7 @@ class Sequential(Model):
         if self._input_layer is not None:
             from kcore.models.functional import check_input
 
-            check_input(self, self._input_layer.output_tensor, inputs)
+            inputs = check_input(self, self._input_layer.output_tensor, inputs)
         x = inputs
         for layer in self._stack:
             if mask is None:

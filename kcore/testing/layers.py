@@ -1,6 +1,7 @@
 """The layer conformance test: what every layer, first-party or not, must satisfy."""
 
 import dataclasses
+import inspect
 
 import numpy as np
 
@@ -140,7 +141,7 @@ def check_layer_case(case):
     assert clone.get_config() == layer.get_config(), f"{name}: config does not round-trip"
     clone(inputs, **case.call_kwargs)
     clone.set_weights(layer.get_weights())
-    if case.deterministic_training or not case.call_kwargs.get("training"):
+    if case.deterministic_training or not _training(layer, case.call_kwargs):
         np.testing.assert_allclose(_numpy(_joined(clone(inputs, **case.call_kwargs))), out, rtol=1e-12, atol=1e-12,
                                    err_msg=f"{name}: from_config + set_weights does not reproduce the output")
 
@@ -154,6 +155,15 @@ def check_layer_case(case):
         check_layer_gradients(layer, inputs, case.call_kwargs, case.rtol, case.atol, name)
     else:
         assert _numpy(_joined(layer(inputs, training=True))).shape == out.shape
+
+
+def _training(layer, call_kwargs):
+    """Whether a call with `call_kwargs` runs in training mode: the `training` given, else the default of the
+    layer's `call` (the random image layers default to True, as in Keras)."""
+    if call_kwargs.get("training") is not None:
+        return call_kwargs["training"]
+    parameter = inspect.signature(layer.call).parameters.get("training")
+    return bool(parameter is not None and parameter.default is True)
 
 
 def collect_layer_cases(errors=None):

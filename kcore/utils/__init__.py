@@ -19,6 +19,12 @@ _LAZY = {
     "plot_model": "kcore.utils.model_visualization",
     "model_to_dot": "kcore.utils.model_visualization",
     "plot_history": "kcore.utils.history_plot",
+    "text_dataset_from_directory": "kcore.utils.text_dataset_utils",
+    "image_dataset_from_directory": "kcore.utils.image_dataset_utils",
+    "load_img": "kcore.utils.image_utils",
+    "img_to_array": "kcore.utils.image_utils",
+    "array_to_img": "kcore.utils.image_utils",
+    "save_img": "kcore.utils.image_utils",
 }
 
 

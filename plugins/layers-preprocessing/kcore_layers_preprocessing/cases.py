@@ -47,7 +47,8 @@ LAYER_CASES += [
     LayerCase("Resizing", {"height": 7, "width": 4, "interpolation": "lanczos3", "antialias": True},
               input_shape=IMAGE),
     LayerCase("CenterCrop", {"height": 3, "width": 4}, input_shape=IMAGE),
-    LayerCase("RandomCrop", {"height": 3, "width": 4, "seed": 1}, input_shape=IMAGE),
+    # at inference: the centre crop (called with no flag, the random layers augment, as in Keras)
+    LayerCase("RandomCrop", {"height": 3, "width": 4, "seed": 1}, input_shape=IMAGE, call_kwargs={"training": False}),
     LayerCase("RandomFlip", {"seed": 1}, input_shape=IMAGE, deterministic_training=False,
               call_kwargs={"training": True}),
     LayerCase("RandomRotation", {"factor": 0.2, "seed": 1}, input_shape=IMAGE, deterministic_training=False,
@@ -60,5 +61,6 @@ LAYER_CASES += [
               deterministic_training=False, call_kwargs={"training": True}),
     LayerCase("RandomBrightness", {"factor": 0.3, "value_range": (0, 1)}, input_shape=IMAGE, low=0.0, high=1.0,
               deterministic_training=False, call_kwargs={"training": True}),
-    LayerCase("RandomRotation", {"factor": 0.2}, input_shape=IMAGE),  # inference: the identity, gradient 1
+    LayerCase("RandomRotation", {"factor": 0.2}, input_shape=IMAGE,
+              call_kwargs={"training": False}),  # inference: the identity, gradient 1
 ]

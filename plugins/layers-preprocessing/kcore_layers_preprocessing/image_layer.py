@@ -85,7 +85,7 @@ class ImageLayer(Layer):
                              f"grayscale image.")
         return (shape[-2], shape[-1]) if self.data_format == "channels_first" else (shape[-3], shape[-2])
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         self.image_size(inputs.shape)
         if inputs.dtype.kind != "f" or inputs.dtype != self.dtype:
             inputs = ops.cast(inputs, self.dtype)

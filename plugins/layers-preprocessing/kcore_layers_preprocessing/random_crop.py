@@ -27,7 +27,7 @@ class RandomCrop(ImageLayer):
         self.seed = seed
         self.seed_generator = seed_generator(describe(self), seed)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         self._training = training
         return super().call(inputs, training)
 

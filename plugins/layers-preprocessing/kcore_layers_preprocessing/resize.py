@@ -11,51 +11,17 @@ gradient flows back through `ops.tensordot`.
 """
 
 import functools
-import math
 
 from kcore import backend, ops
+from kcore.utils import image_utils
 
-METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
-
-
-def _triangle(xp, d):
-    return xp.maximum(0, 1 - d)
-
-
-def _keys_cubic(xp, d):
-    near = ((1.5 * d - 2.5) * d) * d + 1.0
-    far = ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
-    return xp.where(d >= 2.0, 0.0, xp.where(d >= 1.0, far, near))
-
-
-def _lanczos(radius):
-    def kernel(xp, d):
-        safe = xp.where(d > 1e-3, d, 1.0)
-        value = radius * xp.sin(math.pi * safe) * xp.sin(math.pi * safe / radius) / (math.pi ** 2 * safe ** 2)
-        return xp.where(d > radius, 0.0, xp.where(d > 1e-3, value, 1.0))
-    return kernel
-
-
-KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0), "lanczos5": _lanczos(5.0)}
+METHODS = image_utils.RESIZE_METHODS
 
 
 @functools.lru_cache(maxsize=64)
 def _weights(backend_name, size_in, size_out, method, antialias, dtype):
-    """The (size_in, size_out) matrix of one axis (computed in float64, kept in `dtype`)."""
-    xp = backend.get().xp
-    scale = size_out / size_in
-    spread = max(1 / scale, 1.0) if antialias else 1.0
-    points = (xp.arange(size_out, dtype="float64") + 0.5) / scale - 0.5
-    distance = xp.abs(points[None, :] - xp.arange(size_in, dtype="float64")[:, None]) / spread
-    weights = KERNELS[method](xp, distance)
-    total = weights.sum(axis=0, keepdims=True)
-    weights = xp.where(xp.abs(total) > 1000 * 1.1920929e-07, weights / xp.where(total != 0, total, 1), 0.0)
-    inside = (points >= -0.5) & (points <= size_in - 0.5)
-    return xp.where(inside[None, :], weights, 0.0).astype(dtype)
-
-
-def _nearest_indices(xp, size_in, size_out):
-    return xp.floor((xp.arange(size_out, dtype="float32") + 0.5) * (size_in / size_out)).astype("int64")
+    """One axis's (size_in, size_out) matrix (made in float64 by kcore.utils.image_utils, kept in `dtype`)."""
+    return backend.get().xp.asarray(image_utils.resize_weights(size_in, size_out, method, antialias), dtype=dtype)
 
 
 def resize(images, height, width, interpolation="bilinear", antialias=False):
@@ -71,7 +37,7 @@ def resize(images, height, width, interpolation="bilinear", antialias=False):
         if size_in == size:
             continue
         if interpolation == "nearest":
-            images = ops.take(images, _nearest_indices(xp, size_in, size), axis=axis)
+            images = ops.take(images, xp.asarray(image_utils.nearest_indices(size_in, size)), axis=axis)
             continue
         matrix = _weights(backend.get().name, size_in, size, interpolation, bool(antialias), str(images.dtype))
         images = ops.moveaxis(ops.tensordot(images, matrix, axes=([axis], [0])), -1, axis)

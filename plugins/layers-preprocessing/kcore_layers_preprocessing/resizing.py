@@ -2,6 +2,7 @@
 
 from kcore import ops
 from kcore.errors import ConfigError
+from kcore.utils import image_utils
 from kcore_layers_preprocessing import resize
 from kcore_layers_preprocessing.image_layer import ImageLayer, choice, describe, keras_value, number, positive_int
 
@@ -9,9 +10,7 @@ from kcore_layers_preprocessing.image_layer import ImageLayer, choice, describe,
 def aspect_crop(images, height, width):
     """The largest centred window of `images` (N, H, W, C) with the aspect ratio height:width (Keras's)."""
     h, w = images.shape[1:3]
-    crop_h = max(min(h, int(float(w * height) / width)), 1)
-    crop_w = max(min(w, int(float(h * width) / height)), 1)
-    top, left = int(float(h - crop_h) / 2), int(float(w - crop_w) / 2)
+    top, left, crop_h, crop_w = image_utils.crop_window(h, w, height, width)
     if (crop_h, crop_w) == (h, w):
         return images
     return ops.get_item(images, (slice(None), slice(top, top + crop_h), slice(left, left + crop_w)))
@@ -54,10 +53,7 @@ class Resizing(ImageLayer):
         return resize.resize(images, self.height, self.width, self.interpolation, self.antialias)
 
     def _pad(self, images):
-        h, w = images.shape[1:3]
-        pad_h = max(h, int(float(w * self.height) / self.width))
-        pad_w = max(w, int(float(h * self.width) / self.height))
-        top, left = int(float(pad_h - h) / 2), int(float(pad_w - w) / 2)
+        top, left = image_utils.pad_margins(*images.shape[1:3], self.height, self.width)
         if not top and not left:
             return images
         # Keras pads the same amount on both sides.

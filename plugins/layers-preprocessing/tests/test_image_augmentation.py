@@ -28,8 +28,12 @@ ALL = {**RANDOM, "Rescaling": {"scale": 0.5, "offset": 1.0}, "Normalization": {"
 @pytest.mark.parametrize("name", sorted(RANDOM))
 def test_random_layers_are_the_identity_at_inference_and_random_in_training(name):
     layer = image_components()[name](**RANDOM[name])
-    np.testing.assert_array_equal(layer(IMAGES), IMAGES)
     np.testing.assert_array_equal(layer(IMAGES, training=False), IMAGES)
+    np.testing.assert_array_equal(kcore.Sequential([layer]).predict(IMAGES, verbose=0), IMAGES)
+    # called directly, with no training flag from an outer call, they augment: their `call` defaults to
+    # training=True, as Keras 3's do (tutorials show augmented samples this way)
+    assert not np.array_equal(layer(IMAGES), IMAGES)
+    assert not np.array_equal(kcore.Sequential([layer])(IMAGES), IMAGES)
     first, second = (np.asarray(layer(IMAGES, training=True)) for _ in range(2))
     assert first.shape == IMAGES.shape and first.dtype == np.float32
     assert not np.array_equal(first, IMAGES) and not np.array_equal(first, second)
@@ -62,7 +66,7 @@ def test_configs_round_trip(name):
     layer = image_components()[name](**ALL[name])
     clone = type(layer).from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
-    np.testing.assert_allclose(clone(IMAGES), layer(IMAGES), rtol=1e-6)
+    np.testing.assert_allclose(clone(IMAGES, training=False), layer(IMAGES, training=False), rtol=1e-6)
 
 
 def test_random_layers_keep_the_channels_first_layout():
@@ -121,10 +125,10 @@ def test_a_model_with_the_layers_saves_and_loads_as_keras_file(tmp_path):
     model = kcore.Sequential([layers.Input((6, 6, 3)), layers.RandomFlip("horizontal"),
                               layers.RandomRotation(0.1, fill_mode="constant"), layers.Rescaling(1 / 255), norm,
                               layers.Resizing(4, 4, interpolation="bicubic"), layers.CenterCrop(3, 3)])
-    expected = np.asarray(model(IMAGES))
+    expected = np.asarray(model(IMAGES, training=False))
     model.save(tmp_path / "augment.keras")
     loaded = kcore.saving.load_model(tmp_path / "augment.keras")
-    np.testing.assert_allclose(loaded(IMAGES), expected, rtol=1e-6)
+    np.testing.assert_allclose(loaded(IMAGES, training=False), expected, rtol=1e-6)
     assert [type(layer).__name__ for layer in loaded.layers] == [type(layer).__name__ for layer in model.layers]
     np.testing.assert_allclose(loaded.layers[3].adapt_mean.numpy(), IMAGES.reshape(-1, 3).mean(0), rtol=1e-5)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import kcore
-from kcore import layers
+from kcore import layers, ops
 from kcore.errors import ConfigError, ShapeError
 from kcore.saving import load_model
 
@@ -217,6 +217,44 @@ def _branches():
     return kcore.Model([a, b], x)
 
 
+def _ops_graph():
+    """kcore.ops on symbolic tensors between two Dense layers: arithmetic with a constant, a list op, reductions
+    over a tuple of axes, reshaping, slicing with slices and Ellipsis, einsum and stack."""
+    c, d = layers.Input(shape=(4, 3)), layers.Input(shape=(4, 3))
+    x = ops.concatenate([(layers.Dense(3)(c) + d) * 0.5, c], axis=-1)
+    x = ops.relu(ops.sum(x, axis=1) / 4.0) - ops.expand_dims(ops.mean(d, axis=(1, 2)), -1)
+    x = ops.transpose(ops.reshape(x, (-1, 2, 3)), (0, 2, 1))
+    z = x[:, 1:, ...]
+    x = ops.concatenate([layers.Flatten()(x), ops.einsum("bij,bij->bi", z, z),
+                         ops.stack([x[:, 0, 0], x[:, 1, 1]], axis=-1)], axis=-1)
+    return kcore.Model([c, d], ops.softmax(layers.Dense(2)(x), axis=-1))
+
+
+def test_ops_on_symbolic_tensors_are_saved_as_keras_operations_and_load_back(tmp_path):
+    model = _ops_graph()
+    model.save(tmp_path / "ops.keras")
+    with zipfile.ZipFile(tmp_path / "ops.keras") as archive:
+        entries = json.loads(archive.read("config.json"))["config"]["layers"]
+    kinds = {(e["module"], e["class_name"]) for e in entries}
+    assert {("keras.src.ops.numpy", "Add"), ("keras.src.ops.numpy", "Concatenate"), ("keras.src.ops.nn", "Softmax"),
+            ("keras.src.ops.numpy", "Einsum"), ("keras.src.ops.numpy", "GetItem")} <= kinds
+    einsum = next(e for e in entries if e["class_name"] == "Einsum")
+    assert einsum["config"] == {"name": einsum["name"], "subscripts": "bij,bij->bi"}  # static, as Keras files it
+    slicing = next(e for e in entries if e["class_name"] == "GetItem")["inbound_nodes"][0]["args"][1]
+    assert slicing[1]["class_name"] == "__slice__" and slicing[2] == {"class_name": "__ellipsis__", "config": {}}
+    x = [RNG.random((3, 4, 3), dtype="float32") for _ in range(2)]
+    loaded = load_model(tmp_path / "ops.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    assert len(loaded.layers) == len(model.layers) == 5 and len(loaded.weights) == 4  # the ops are not layers
+
+
+def test_a_keras_operation_kcore_does_not_have_is_named():
+    config = {"module": "keras.src.ops.numpy", "class_name": "Kron", "config": {"name": "kron"},
+              "registered_name": "Kron"}
+    with pytest.raises(ConfigError, match=r"Keras's operation 'Kron'.*which kcore's ops do not include"):
+        kcore.saving.deserialize_keras_object(config)
+
+
 def test_a_functional_models_weights_are_filed_in_keras_3s_layer_order(tmp_path):
     """Keras lists a functional model's layers by depth from the inputs (here d1, d2, add, q, p: Keras 3.15 on
     the same graph), and files them by class in that order, so a branching model's file reads in both."""
@@ -379,15 +417,21 @@ def _needs_plugin(module):
         pytest.skip(f"{module} is not installed")
 
 
-_FIXTURE_PLUGINS = {"dense": "kcore_layers_core", "conv2d": "kcore_layers_conv", "lstm": "kcore_layers_recurrent"}
+_FIXTURE_PLUGINS = {"dense": ["kcore_layers_core"], "conv2d": ["kcore_layers_conv"],
+                    "lstm": ["kcore_layers_recurrent"], "gru": ["kcore_layers_recurrent"],
+                    "masked_rnn": ["kcore_layers_recurrent"], "conv_zoo": ["kcore_layers_conv"],
+                    "conv1d": ["kcore_layers_conv"], "blocks": ["kcore_layers_core"],
+                    "ops_graph": ["kcore_layers_core"]}
 
 
-@pytest.mark.parametrize("name", ["dense", "conv2d", "lstm"])
+@pytest.mark.parametrize("name", sorted(_FIXTURE_PLUGINS))
 def test_a_file_written_by_keras_3_loads_predicts_and_trains_on_as_in_keras(name):
-    _needs_plugin(_FIXTURE_PLUGINS[name])
+    for module in [*_FIXTURE_PLUGINS[name], "kcore_optimizers"]:
+        _needs_plugin(module)
     expected = np.load(FIXTURES / "expected.npz")
     model = load_model(FIXTURES / f"{name}.keras")
-    x, y = expected[f"{name}_x"], expected[f"{name}_y"]
+    x = expected[f"{name}_x"] if f"{name}_x" in expected else [expected[f"{name}_x_{i}"] for i in range(2)]
+    y = expected[f"{name}_y"]
     np.testing.assert_allclose(model.predict(x, verbose=0), expected[f"{name}_predictions"], rtol=1e-5, atol=1e-6)
     assert int(model.optimizer.iterations.value) == 1  # Keras's Adam state came along ...
     model.train_on_batch(x, y)  # ... so the next step is the step Keras took
@@ -411,7 +455,7 @@ folder = sys.argv[1]
 for name in sys.argv[2:]:
     model = keras.saving.load_model(f"{folder}/{name}.keras")
     x = np.load(f"{folder}/{name}_x.npy")
-    x = list(x) if name == "branches" else x
+    x = list(x) if name in ("branches", "ops_graph") else x
     np.save(f"{folder}/{name}_keras.npy", np.asarray(model.predict(x, verbose=0)))
     np.save(f"{folder}/{name}_iterations.npy", np.asarray(model.optimizer.iterations))
 """
@@ -429,12 +473,14 @@ def test_a_file_written_by_kcore_loads_in_keras_3_and_predicts_the_same(tmp_path
                                     layers.Dense(2)]),
         "lstm": kcore.Model(inputs, layers.Dense(2)(layers.LSTM(4)(inputs))),
         "branches": _branches(),
+        "ops_graph": _ops_graph(),
     }
-    shapes = {"dense": (3, 4), "conv2d": (3, 6, 6, 2), "lstm": (3, 5, 3), "branches": (2, 3, 4)}
+    shapes = {"dense": (3, 4), "conv2d": (3, 6, 6, 2), "lstm": (3, 5, 3), "branches": (2, 3, 4),
+              "ops_graph": (2, 3, 4, 3)}
     for name, model in models.items():
         x = RNG.random(shapes[name], dtype="float32")
         model.compile(optimizer="adam", loss="mse")
-        data = list(x) if name == "branches" else x
+        data = list(x) if name in ("branches", "ops_graph") else x
         model.fit(data, RNG.random((3, model.output_shape[-1]), dtype="float32"), epochs=2, verbose=0)
         model.save(tmp_path / f"{name}.keras")
         np.save(tmp_path / f"{name}_x.npy", x)

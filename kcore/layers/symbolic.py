@@ -126,8 +126,12 @@ def symbolic_call(layer, args, kwargs):
 
 def symbolic_op(op, args, params):
     """`op(*args, **params)` on KerasTensors: recorded as an OpLayer so the functional graph can replay it."""
-    from kcore.layers.op_layer import OpLayer
+    from kcore.layers.op_layer import KerasOperation, OpLayer
 
+    keras_form = KerasOperation.from_call(op, args, params)
+    if keras_form is not None:  # saved as Keras saves it, so that Keras can load the model
+        layer, call_args = keras_form
+        return layer(*call_args)
     positions = [i for i, a in enumerate(args) if isinstance(a, KerasTensor)]
     layer = OpLayer(op.name, constants={i: a for i, a in enumerate(args) if i not in positions}, params=params,
                     positions=positions)

@@ -3,6 +3,7 @@
 from kcore.errors import ConfigError
 from kcore.layers.input_layer import InputLayer
 from kcore.layers.symbolic import KerasTensor
+from kcore.saving import keras_ops
 from kcore.saving.serialization import deserialize_keras_object, serialize_keras_object
 from kcore.utils import tree
 
@@ -44,7 +45,7 @@ def functional_config(model):
     def encode(value):
         return tree.map_structure(lambda v: {"class_name": TENSOR, "config": {
             "shape": list(v.shape), "dtype": v.dtype, "keras_history": history(v)}}
-            if isinstance(v, KerasTensor) else v, value)
+            if isinstance(v, KerasTensor) else keras_ops.encode_value(v), value)
 
     layers = []
     for layer in model._graph_layers:
@@ -80,6 +81,9 @@ def functional_from_config(cls, config, custom_objects=None):
         if _is_tensor_config(value):
             source, node_index, tensor_index = value["config"]["keras_history"]
             return outputs[source, node_index][tensor_index]
+        special = keras_ops.decode_value(value)  # a slice, Ellipsis or NumPy array in Keras's form
+        if special is not None:
+            return special
         if isinstance(value, (list, tuple)):
             return [resolve(v) for v in value]
         if isinstance(value, dict):

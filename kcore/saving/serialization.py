@@ -10,7 +10,7 @@ import contextvars
 import inspect
 
 from kcore.errors import ConfigError, KcoreError, UnknownNameError
-from kcore.saving import object_registration
+from kcore.saving import keras_ops, object_registration
 
 _SAFE_MODE = contextvars.ContextVar("kcore_safe_mode", default=True)  # inherited by nested deserialisation
 
@@ -59,6 +59,10 @@ def serialize_keras_object(obj):
     """`obj` (a layer or model) as a JSON-ready dict in Keras 3's format."""
     if obj is None or isinstance(obj, (str, int, float, bool)):
         return obj
+    if hasattr(obj, "keras_identity"):  # an op on symbolic tensors, in Keras's form for operations
+        module, class_name = obj.keras_identity()
+        return {"module": module, "class_name": class_name, "config": obj.get_config(),
+                "registered_name": class_name}
     module, registered_name = _module_and_registered_name(obj)
     config = {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
               "registered_name": registered_name}
@@ -125,6 +129,10 @@ def _deserialize(config, custom_objects, safe_mode):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(f"Expected a serialized object with 'class_name' and 'config'; received {config!r:.200}.")
     class_name = config["class_name"]
+    if str(config.get("module", "")).startswith(keras_ops.MODULE_PREFIX):
+        from kcore.layers.op_layer import KerasOperation
+
+        return KerasOperation.from_keras_config(config)
     cls = _find_class(class_name, config.get("registered_name"), custom_objects)
     inner = config.get("config", {})
     if not isinstance(inner, dict):

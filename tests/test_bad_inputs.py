@@ -255,9 +255,9 @@ ROWS = [
      CorruptFileError, r"notes\.weights\.h5' is not a readable HDF5 weights file.*not a \.weights\.h5 file"),
     ("weights-of-another-architecture", "classifier", _keras_archive_into_other_model, ShapeError,
      r"Layer 'dense.*': variable 'kernel' has shape \(4, 5\); the weights file holds shape \(4, 7\).*No weight"),
-    ("legacy-h5-to-load-model", "classifier",
-     lambda m, tmp_path: kcore.saving.load_model(_file(tmp_path, "model.h5", b"\x89HDF\r\n\x1a\n")), ConfigError,
-     r"load_model\(.*model\.h5'\): the legacy Keras 2 HDF5 model format is not supported"),
+    ("truncated-legacy-h5", "classifier",
+     lambda m, tmp_path: kcore.saving.load_model(_file(tmp_path, "model.h5", b"\x89HDF\r\n\x1a\n")),
+     CorruptFileError, r"load_model\(.*model\.h5'\): not a readable HDF5 file"),
 ]
 
 BUILTIN = {ShapeError: ValueError, ConfigError: ValueError, UnknownNameError: ValueError, DTypeError: TypeError,

@@ -17,7 +17,7 @@ import pytest
 
 import kcore
 from kcore import layers, ops
-from kcore.errors import ConfigError, KcoreError, MissingPluginError
+from kcore.errors import KcoreError, MissingPluginError
 from kcore.saving import CorruptFileError, UnsafeFileError, archive, load_model
 
 
@@ -279,17 +279,17 @@ def _legacy_h5(path, marker):
 
 
 @pytest.mark.parametrize(("name", "how", "error"), [
-    ("model.h5", "load_model", ConfigError),
-    ("model.hdf5", "load_model", ConfigError),
-    ("model.h5", "load_model(safe_mode=False)", ConfigError),
+    ("model.h5", "load_model", UnsafeFileError),
+    ("model.hdf5", "load_model", UnsafeFileError),
+    ("model.h5", "load_model(safe_mode=False)", UnsafeFileError),
     ("model.keras", "load_model", CorruptFileError),  # the same bytes under an archive's name
     ("model.weights.h5", "load_weights", KcoreError),  # ... or under a weights file's name
 ])
 def test_cve_2025_9905_a_legacy_hdf5_model_carrying_bytecode_is_refused_and_never_runs(tmp_path, monkeypatch, name,
                                                                                       how, error):
     """CVE-2025-9905: a Keras 2 `.h5` whole-model file whose model_config holds a Lambda with bytecode, which
-    Keras's legacy loader ran even in safe mode. kcore does not load that format at all, and reading it as
-    another kind of file never touches model_config."""
+    Keras's legacy loader ran even in safe mode. kcore reads that format, but refuses bytecode in any mode
+    before anything is built, and reading the file as another kind of file never touches model_config."""
     marker = tmp_path / "ran.txt"
     path = _legacy_h5(tmp_path / name, marker)
     model = kcore.Sequential([layers.Input(shape=(4,)), layers.Dense(2, name="dense")])
@@ -301,7 +301,7 @@ def test_cve_2025_9905_a_legacy_hdf5_model_carrying_bytecode_is_refused_and_neve
             load_model(path, safe_mode=how == "load_model")
     assert isinstance(caught.value, KcoreError)
     if name.endswith((".h5", ".hdf5")) and how != "load_weights":
-        assert "legacy Keras 2 HDF5 model format is not supported" in str(caught.value)
+        assert "Lambda layer 'lambda' holds marshalled Python bytecode" in str(caught.value)
     assert not marker.exists()
     for got, want in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(got, want)

@@ -161,7 +161,10 @@ class Functional(Model):
                 mask = out_mask[i] if per_output else out_mask
                 if mask is not None:
                     masks[id(tensor)] = mask
-        return tree.map_structure(resolve, self._outputs_struct)
+        outputs = self._outputs_struct
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:  # Model(x, [y]) returns y, as in Keras 3
+            outputs = outputs[0]
+        return tree.map_structure(resolve, outputs)
 
     def get_config(self):
         from kcore.models.config import functional_config

@@ -153,6 +153,12 @@ for _name, (_module, _class, _static) in KERAS_OPS.items():
 MODULE_PREFIX = "keras.src.ops."
 
 
+def module_of_class(class_name):
+    """The keras.src.ops module of Keras's operation `class_name`, or None (for files that do not name it)."""
+    found = next((module for module, name in _BY_CLASS if name == class_name), None)
+    return None if found is None else MODULE_PREFIX + found
+
+
 def op_for_class(module, class_name):
     """The kcore op name for Keras's operation `class_name` of `module` (e.g. "keras.src.ops.numpy", "NotEqual"),
     or None when kcore has no such op."""

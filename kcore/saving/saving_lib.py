@@ -138,8 +138,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ConfigError(f"load_model({path!r}): a .weights.h5 file holds weights only. Build the model in code "
                           f"and call model.load_weights({path!r}).")
     if path.endswith((".h5", ".hdf5")):
-        raise ConfigError(f"load_model({path!r}): the legacy Keras 2 HDF5 model format is not supported; kcore "
-                          f"loads Keras 3 '.keras' archives.")
+        if not os.path.exists(path):
+            raise MissingFileError(f"load_model: no file at {path!r}.")
+        from kcore.saving import legacy_h5
+
+        return legacy_h5.load_model(path, custom_objects, compile, safe_mode)
     if not path.endswith(".keras"):
         raise ConfigError(f"load_model({path!r}): kcore loads '.keras' archives; the file name must end in '.keras'.")
     if not os.path.exists(path):
@@ -211,8 +214,15 @@ def load_weights(model, filepath, skip_mismatch=False):
         label = f"{path}/{archive_lib.WEIGHTS}"
     elif path.endswith(".weights.h5"):
         source = label = path
+    elif path.endswith((".h5", ".hdf5")):  # Keras 2's save_weights / save: legacy HDF5, filed layer by layer
+        if not os.path.exists(path):
+            raise MissingFileError(f"load_weights: no file at {path!r}.")
+        from kcore.saving import legacy_h5
+
+        return legacy_h5.load_weights(model, path, skip_mismatch)
     else:
-        raise ConfigError(f"load_weights({path!r}): the file must be a '.weights.h5' file or a '.keras' archive.")
+        raise ConfigError(f"load_weights({path!r}): the file must be a '.weights.h5' file, a legacy Keras '.h5' "
+                          f"file or a '.keras' archive.")
     reader = h5_store.H5Reader(source, label)
     try:
         variables = list(model.weights)

@@ -54,6 +54,13 @@ def test_a_keras_2_functional_model_with_masked_recurrent_layers_loads_and_train
     assert history.history["loss"][-1] < loss
 
 
+@pytest.mark.parametrize("name", ["nested", "sequence", "convs"])
+def test_more_keras_2_layers_and_forms_load_and_predict_as_in_keras_2(expected, name):
+    model = load_model(KERAS2 / f"zoo_{name}.h5")
+    np.testing.assert_allclose(model.predict(expected[f"zoo_{name}_x"], verbose=0), expected[f"zoo_{name}"],
+                               rtol=1e-5, atol=1e-6)
+
+
 def test_keras_2_weights_load_into_the_same_model_built_in_kcore(expected):
     model = _conv_model()
     model.load_weights(KERAS2 / "conv_keras2_weights.h5")

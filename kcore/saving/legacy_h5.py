@@ -23,6 +23,8 @@ from kcore.saving.errors import CorruptFileError
 
 #: Keras 2 arguments that Keras 3 dropped, with the value that keeps Keras 3's behaviour
 _DROPPED = {"time_major": False, "implementation": None}
+_NO_GROUPS = ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D", "Conv1DTranspose",
+              "Conv2DTranspose", "Conv3DTranspose")
 
 
 def _attr(attrs, key):
@@ -169,12 +171,19 @@ def keras3_config(config):
         config["config"] = inner = {"layers": inner} if isinstance(inner, list) else inner
         inner["layers"] = _sequential_layers(inner.get("layers", []))
     elif config["class_name"] == "Functional":
+        # Keras 2 counts a nested model's calls after the call its own Input made: its first call here is node 1
+        offset = {layer.get("name", layer.get("config", {}).get("name")) for layer in inner.get("layers", [])
+                  if _has_own_input(layer)}
         for layer in inner.get("layers", []):
-            layer["inbound_nodes"] = [_node(node) for node in layer.get("inbound_nodes", [])]
+            keras2_nodes = any(isinstance(node, list) for node in layer.get("inbound_nodes", []))
+            layer["inbound_nodes"] = [_node(node, offset) for node in layer.get("inbound_nodes", [])]
             if layer.get("class_name") in ("Sequential", "Model", "Functional"):
                 keras3_config(layer)
             else:
                 _layer(layer)
+            if keras2_nodes:
+                for key in ("input_layers", "output_layers"):
+                    inner[key] = _shift(inner.get(key), offset)
     else:
         _layer(config)
     return config
@@ -214,6 +223,12 @@ def _layer(layer):
     for key, keep in _DROPPED.items():
         if key in inner and (keep is None or inner[key] == keep):
             del inner[key]
+    if layer.get("class_name") in ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"):
+        # Keras 2 also filed the plain kernel's arguments, which these layers never used
+        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            inner.pop(key, None)
+    if layer.get("class_name") in _NO_GROUPS and inner.get("groups") == 1:
+        del inner["groups"]  # Keras 2 filed the base class's `groups` for layers that have none
     if layer.get("class_name") == "BatchNormalization" and isinstance(inner.get("axis"), list) \
             and len(inner["axis"]) == 1:
         inner["axis"] = inner["axis"][0]
@@ -223,11 +238,27 @@ def _layer(layer):
     return layer
 
 
-def _node(node):
+def _has_own_input(layer):
+    if layer.get("class_name") in ("Model", "Functional"):
+        return True
+    layers = layer.get("config", {}).get("layers") if layer.get("class_name") == "Sequential" else None
+    return bool(layers) and (layers[0].get("class_name") == "InputLayer"
+                             or "batch_input_shape" in layers[0].get("config", {}))
+
+
+def _shift(refs, offset):
+    """`[layer, node, tensor]` references (nested in lists) with the node of an `offset` layer counted from 0."""
+    if isinstance(refs, list) and len(refs) == 3 and isinstance(refs[0], str):
+        return [refs[0], refs[1] - 1 if refs[0] in offset and refs[1] > 0 else refs[1], refs[2]]
+    return [_shift(r, offset) for r in refs] if isinstance(refs, list) else refs
+
+
+def _node(node, offset=()):
     """A call in Keras 3's form: `{"args": [...], "kwargs": {...}}` from Keras 2's `[[layer, node, tensor, kwargs],
     ...]` (one entry per input tensor)."""
     if isinstance(node, dict):
         return node
-    tensors = [{"class_name": "__keras_tensor__", "config": {"keras_history": list(entry[:3])}} for entry in node]
+    tensors = [{"class_name": "__keras_tensor__", "config": {"keras_history": _shift(list(entry[:3]), offset)}}
+               for entry in node]
     kwargs = node[0][3] if node and len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
     return {"args": [tensors[0] if len(tensors) == 1 else tensors], "kwargs": kwargs}

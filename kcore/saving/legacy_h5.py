@@ -60,7 +60,9 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):
         config_checks.refuse_code(config, safe_mode, path)
         config_checks.drop_keras_defaults(config)
         try:
-            model = serialization.deserialize_keras_object(config, custom_objects, safe_mode)
+            with warnings.catch_warnings():  # Keras 2's spellings (alpha=, input_length=) are the file's
+                warnings.simplefilter("ignore", DeprecationWarning)
+                model = serialization.deserialize_keras_object(config, custom_objects, safe_mode)
         except KcoreError:
             raise
         except Exception as e:

@@ -15,13 +15,16 @@ Example:
     array([2., 4.], dtype=float32)
 """
 
+import threading
+
 from kcore.errors import GradientError
 
 ops = None  # kcore.ops, set when it is imported; the operator overloads below go through it
 
 
-class _Recording:
-    """Whether a tape is open, which one, and what it watches."""
+class _Recording(threading.local):
+    """Whether a tape is open, which one, and what it watches: per thread, so that a thread reading data (a
+    PyDataset's workers) never records on the training step's tape."""
 
     depth = 0  # open tapes; ops record only while it is positive
     generation = 0  # tensors from an earlier tape are constants to a later one

@@ -469,3 +469,48 @@ def test_a_sequential_model_s_input_and_output_are_its_symbolic_tensors():
     assert model.input.shape == (None, 5) and model.output.shape == (None, 3)
     with pytest.raises(ConfigError, match="give it an Input"):
         _ = kcore.Sequential([layers.Dense(3)]).output
+
+
+class SlowBatches(kcore.utils.PyDataset):
+    """Eight batches, each read with a short sleep (as a file read would), noting which threads read them and how
+    many reads are under way when the epoch ends."""
+
+    def __init__(self, x, y, fail_at=None, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.fail_at = x, y, fail_at
+        self.threads, self.reading, self.reading_at_epoch_end = set(), 0, []
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, i):
+        import threading
+        import time
+
+        self.reading += 1
+        self.threads.add(threading.current_thread().name)
+        time.sleep(0.002 * (8 - i))  # later batches finish first: order must come from the index, not the clock
+        self.reading -= 1
+        if i == self.fail_at:
+            raise ValueError(f"batch {i} is unreadable")
+        return self.x[i * 8:(i + 1) * 8], self.y[i * 8:(i + 1) * 8]
+
+    def on_epoch_end(self):
+        self.reading_at_epoch_end.append(self.reading)
+
+
+def test_a_pydataset_with_workers_is_read_ahead_by_threads_in_order():
+    x, y = regression_data(64)
+    kcore.utils.set_random_seed(0)
+    alone = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    alone.fit(SlowBatches(x, y), epochs=2, verbose=0)
+    kcore.utils.set_random_seed(0)
+    model = compiled(kcore.Sequential([layers.Input(shape=(3,)), Linear(1)]))
+    data = SlowBatches(x, y, workers=3, max_queue_size=4)
+    model.fit(data, epochs=2, verbose=0)
+    for got, want in zip(model.get_weights(), alone.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, want)  # the same batches in the same order
+    assert len(data.threads) > 1 and all(name.startswith("kcore-data") for name in data.threads)
+    assert data.reading_at_epoch_end == [0, 0]
+    with pytest.raises(ValueError, match="batch 5 is unreadable"):
+        model.fit(SlowBatches(x, y, fail_at=5, workers=2), epochs=1, verbose=0)

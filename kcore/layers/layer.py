@@ -11,6 +11,7 @@ import contextvars
 import functools
 import inspect
 import math
+import threading
 import warnings
 
 from kcore import config
@@ -21,7 +22,9 @@ from kcore.utils import naming, tree
 from kcore.variables import Variable
 
 
-class _CallContext:
+class _CallContext(threading.local):
+    """Per thread: a layer called in a data-reading thread neither sees nor changes the training step's flag."""
+
     training = None  # the `training` flag of the outermost call, inherited by nested layers
     inferring_shapes = False  # calls made only to find output shapes: their add_loss terms are dropped
 

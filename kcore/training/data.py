@@ -4,6 +4,7 @@ Arrays (NumPy or lists, alone or in lists and dicts for several inputs/outputs) 
 batches; Python generators and `PyDataset`s yield batches themselves.
 """
 
+import collections
 import math
 import types
 import warnings
@@ -189,8 +190,13 @@ class GeneratorData:
 
     def batches(self, epoch=0, seed=None):
         if isinstance(self.source, PyDataset):
-            for i in range(self.steps if self.steps is not None else len(self.source)):
-                yield unpack(self.source[i % len(self.source)])
+            indices = [i % len(self.source) for i in range(self.steps if self.steps is not None else len(self.source))]
+            workers = getattr(self.source, "workers", 1) or 1
+            if workers > 1 and len(indices) > 1:
+                yield from map(unpack, _read_ahead(self.source, indices, workers))
+                return
+            for i in indices:
+                yield unpack(self.source[i])
             return
         if self._iterator is None:
             self._iterator = iter(self.source)
@@ -209,6 +215,30 @@ class GeneratorData:
     def on_epoch_end(self):
         if isinstance(self.source, PyDataset):
             self.source.on_epoch_end()
+
+
+def _read_ahead(dataset, indices, workers):
+    """`dataset[i]` for each of `indices`, in order, read by `workers` threads up to `max_queue_size` batches
+    ahead (Keras's PyDataset(workers=...)): reading files and decoding them overlaps with the training step.
+    Every read has finished when this returns or is closed, so `on_epoch_end` never races a read."""
+    import concurrent.futures
+
+    if getattr(dataset, "use_multiprocessing", False) and not getattr(dataset, "_warned_threads", False):
+        dataset._warned_threads = True
+        warnings.warn("PyDataset(use_multiprocessing=True) is read with threads in kcore (its workers share the "
+                      "process); batches that spend their time in Python code gain less from them.", stacklevel=4)
+    ahead = max(int(getattr(dataset, "max_queue_size", 10) or 10), workers)
+    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="kcore-data")
+    pending = collections.deque()
+    try:
+        position = 0
+        for _ in range(len(indices)):
+            while position < len(indices) and len(pending) < ahead:
+                pending.append(pool.submit(dataset.__getitem__, indices[position]))
+                position += 1
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def is_generator_like(x):

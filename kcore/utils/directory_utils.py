@@ -193,11 +193,12 @@ class FileDataset(Batches):
 
     `load(path)` reads one sample; `stack(samples)` makes a batch of them. With `shuffle`, the order of the files
     changes every epoch (drawn from `seed`). `class_names` and `file_paths` are as Keras gives them. Iterate it,
-    index it, pass it to `fit`/`evaluate`/`predict`.
+    index it, pass it to `fit`/`evaluate`/`predict`, which read it ahead with `workers` threads (up to 4).
     """
 
-    def __init__(self, file_paths, labels, load, stack, batch_size, shuffle, seed, class_names):
-        super().__init__()
+    def __init__(self, file_paths, labels, load, stack, batch_size, shuffle, seed, class_names, workers=None):
+        # reading and decoding files overlaps with training: `fit` reads batches ahead with this many threads
+        super().__init__(workers=min(4, os.cpu_count() or 1) if workers is None else workers)
         self.file_paths, self.labels, self.class_names = list(file_paths), labels, class_names
         self.batch_size, self.shuffle = batch_size, shuffle
         self._load, self._stack = load, stack
@@ -230,7 +231,7 @@ class MappedDataset(Batches):
     """A dataset whose batches are a function of another's (see `Batches.map`)."""
 
     def __init__(self, source, function):
-        super().__init__()
+        super().__init__(workers=source.workers, max_queue_size=source.max_queue_size)
         self.source, self.function = source, function
         self.class_names = getattr(source, "class_names", None)
 
@@ -249,7 +250,7 @@ class CachedDataset(Batches):
     """Another dataset's batches, each kept the first time it is read (see `Batches.cache`)."""
 
     def __init__(self, source):
-        super().__init__()
+        super().__init__(workers=source.workers, max_queue_size=source.max_queue_size)
         self.source, self._kept = source, {}
         self.class_names = getattr(source, "class_names", None)
 

@@ -490,11 +490,11 @@ def test_a_file_that_needs_a_missing_plugin_names_the_distribution_to_install(tm
     from kcore.plugins import catalogue
 
     monkeypatch.setitem(catalogue.FIRST_PARTY, "kcore-layers-fancy", {"layer": "FancyDense"})
-    monkeypatch.setitem(catalogue.FIRST_PARTY, "kcore-optimizers-fancy", {"optimizer": "Lion"})
+    monkeypatch.setitem(catalogue.FIRST_PARTY, "kcore-optimizers-fancy", {"optimizer": "FancyOptimizer"})
     fancy = _with_config(saved, lambda c: c["config"]["layers"][1].update(class_name="FancyDense"))
     with pytest.raises(MissingPluginError, match="pip install kcore-layers-fancy"):
         load_model(_write(tmp_path / "fancy.keras", fancy))
-    lion = _with_config(saved, lambda c: c["compile_config"]["optimizer"].update(class_name="Lion"))
+    lion = _with_config(saved, lambda c: c["compile_config"]["optimizer"].update(class_name="FancyOptimizer"))
     with pytest.raises(MissingPluginError, match=r"pip install kcore-optimizers-fancy.*compile=False"):
         load_model(_write(tmp_path / "lion.keras", lion))
     assert not load_model(tmp_path / "lion.keras", compile=False).compiled

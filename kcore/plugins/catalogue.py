@@ -33,10 +33,12 @@ _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanS
            "mean_squared_error mean_absolute_error mean_absolute_percentage_error "
            "mean_squared_logarithmic_error huber log_cosh binary_crossentropy categorical_crossentropy "
            "sparse_categorical_crossentropy kl_divergence poisson hinge squared_hinge categorical_hinge "
-           "cosine_similarity")
+           "cosine_similarity BinaryFocalCrossentropy CategoricalFocalCrossentropy Dice Tversky "
+           "CategoricalGeneralizedCrossEntropy Circle binary_focal_crossentropy categorical_focal_crossentropy dice "
+           "tversky categorical_generalized_cross_entropy circle")
 
-_OPTIMIZERS = "SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam sgd rmsprop adam adamw adagrad adadelta " \
-              "adamax nadam"
+_OPTIMIZERS = ("SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam Lion Lamb Adafactor Ftrl sgd rmsprop adam adamw "
+               "adagrad adadelta adamax nadam lion lamb adafactor ftrl")
 
 _SCHEDULES = ("ExponentialDecay PiecewiseConstantDecay CosineDecay CosineDecayRestarts InverseTimeDecay "
               "PolynomialDecay")
@@ -45,7 +47,14 @@ _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccura
             "SparseTopKCategoricalAccuracy Sum MeanSquaredError MeanAbsoluteError RootMeanSquaredError "
             "AUC Precision Recall accuracy binary_accuracy categorical_accuracy sparse_categorical_accuracy "
             "top_k_categorical_accuracy sparse_top_k_categorical_accuracy mean_squared_error mean_absolute_error "
-            "sum auc precision recall root_mean_squared_error mse MSE mae MAE")
+            "sum auc precision recall root_mean_squared_error mse MSE mae MAE "
+            "BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy KLDivergence Poisson Hinge "
+            "SquaredHinge CategoricalHinge MeanAbsolutePercentageError MeanSquaredLogarithmicError LogCoshError "
+            "CosineSimilarity TruePositives TrueNegatives FalsePositives FalseNegatives F1Score FBetaScore R2Score "
+            "binary_crossentropy categorical_crossentropy sparse_categorical_crossentropy kl_divergence poisson "
+            "hinge squared_hinge categorical_hinge mean_absolute_percentage_error mean_squared_logarithmic_error "
+            "log_cosh_error cosine_similarity true_positives true_negatives false_positives false_negatives "
+            "f1_score f_beta_score r2_score mape MAPE msle MSLE bce BCE")
 
 _CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback "
               "ModelCheckpoint BackupAndRestore")
@@ -80,7 +89,8 @@ FIRST_PARTY = {
     "kcore-datasets": {"dataset": _DATASETS},
     "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization Rescaling Normalization "
                                             "Resizing CenterCrop RandomCrop RandomFlip RandomRotation RandomZoom "
-                                            "RandomTranslation RandomContrast RandomBrightness"},
+                                            "RandomTranslation RandomContrast RandomBrightness CategoryEncoding "
+                                            "Discretization"},
     "kcore-distribute-mpi": {"distribution": "mpi nccl"},
 }
 

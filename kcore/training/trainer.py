@@ -26,7 +26,10 @@ def _plain(x):
 
 
 def _float(x):
-    return float(backend.to_numpy(_plain(x)))
+    """A metric's result for the logs: a float, or a NumPy array for a metric with one value per class
+    (F1Score(average=None), Precision(thresholds=[...])), as Keras logs them."""
+    value = backend.to_numpy(_plain(x))
+    return float(value) if getattr(value, "ndim", 0) == 0 else value
 
 
 def _legacy(kwargs, old, new, values):

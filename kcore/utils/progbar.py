@@ -5,7 +5,8 @@ import time
 
 
 def _format_value(value):
-    value = float(value)
+    # a per-class metric (an array) shows its mean, as in Keras
+    value = float(value.mean() if getattr(value, "ndim", 0) else value)
     return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
 
 

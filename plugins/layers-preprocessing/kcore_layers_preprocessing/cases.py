@@ -34,6 +34,27 @@ LAYER_CASES = [
               strings=SENTENCES),
 ]
 
+# CategoryEncoding takes integer tokens; Discretization floats kept away from its boundaries (the output is
+# piecewise constant: no gradient reaches the input, and a finite difference must not straddle a boundary).
+BOUNDARIES = [-1.0, -0.25, 0.5, 1.2]
+
+LAYER_CASES += [
+    LayerCase("CategoryEncoding", {"num_tokens": 6}, input_shape=(3, 4), integer_inputs=True, high=6),
+    LayerCase("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"}, input_shape=(4, 1),
+              integer_inputs=True, high=5),
+    LayerCase("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"}, input_shape=(2, 3),
+              integer_inputs=True, high=5),
+    LayerCase("CategoryEncoding", {"num_tokens": 7, "output_mode": "count"}, input_shape=(3, 5), integer_inputs=True,
+              high=4),
+    LayerCase("Discretization", {"bin_boundaries": BOUNDARIES}, input_shape=(3, 4), away_from=tuple(BOUNDARIES)),
+    LayerCase("Discretization", {"bin_boundaries": BOUNDARIES, "output_mode": "one_hot"}, input_shape=(3, 1),
+              away_from=tuple(BOUNDARIES)),
+    LayerCase("Discretization", {"bin_boundaries": BOUNDARIES, "output_mode": "multi_hot"}, input_shape=(2, 5),
+              away_from=tuple(BOUNDARIES)),
+    LayerCase("Discretization", {"bin_boundaries": BOUNDARIES, "output_mode": "count"}, input_shape=(4, 3),
+              away_from=tuple(BOUNDARIES)),
+]
+
 IMAGE = (2, 5, 6, 3)
 
 LAYER_CASES += [

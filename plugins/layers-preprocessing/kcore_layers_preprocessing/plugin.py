@@ -1,5 +1,5 @@
-"""kcore's entry point into this distribution: registers the preprocessing layers (text and lookup; image
-rescaling, normalization, resizing, cropping and augmentation) and hands the layer
+"""kcore's entry point into this distribution: registers the preprocessing layers (text and lookup; categorical
+encoding and discretization; image rescaling, normalization, resizing, cropping and augmentation) and hands the layer
 conformance test their cases."""
 
 from kcore.plugins import hookimpl
@@ -9,12 +9,14 @@ KCORE_PLUGIN_API = 1
 
 def components():
     """{registered name: layer class}."""
+    from kcore_layers_preprocessing.category_encoding import CategoryEncoding
+    from kcore_layers_preprocessing.discretization import Discretization
     from kcore_layers_preprocessing.integer_lookup import IntegerLookup
     from kcore_layers_preprocessing.string_lookup import StringLookup
     from kcore_layers_preprocessing.text_vectorization import TextVectorization
 
     return {"StringLookup": StringLookup, "IntegerLookup": IntegerLookup, "TextVectorization": TextVectorization,
-            **image_components()}
+            "CategoryEncoding": CategoryEncoding, "Discretization": Discretization, **image_components()}
 
 
 IMAGE_LAYERS = {"Rescaling": "rescaling", "Normalization": "normalization", "Resizing": "resizing",

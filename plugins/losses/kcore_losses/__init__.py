@@ -6,9 +6,14 @@ package directly is only needed to subclass or test them.
 
 from kcore_losses.classes import (
     BinaryCrossentropy,
+    BinaryFocalCrossentropy,
     CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
     CategoricalHinge,
+    Circle,
     CosineSimilarity,
+    Dice,
     Hinge,
     Huber,
     KLDivergence,
@@ -20,11 +25,15 @@ from kcore_losses.classes import (
     Poisson,
     SparseCategoricalCrossentropy,
     SquaredHinge,
+    Tversky,
 )
+from kcore_losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy
 from kcore_losses.hinge import categorical_hinge, hinge, squared_hinge
+from kcore_losses.overlap import dice, tversky
 from kcore_losses.probabilistic import (
     binary_crossentropy,
     categorical_crossentropy,
+    categorical_generalized_cross_entropy,
     kl_divergence,
     poisson,
     sparse_categorical_crossentropy,
@@ -38,3 +47,4 @@ from kcore_losses.regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from kcore_losses.similarity import circle

@@ -17,11 +17,14 @@ ALIASES = {
 FUNCTIONS = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
              "mean_squared_logarithmic_error", "huber", "log_cosh", "cosine_similarity", "binary_crossentropy",
              "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
-             "squared_hinge", "categorical_hinge"]
+             "squared_hinge", "categorical_hinge", "binary_focal_crossentropy", "categorical_focal_crossentropy",
+             "dice", "tversky", "categorical_generalized_cross_entropy", "circle"]
 
 CLASSES = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
            "Huber", "LogCosh", "CosineSimilarity", "BinaryCrossentropy", "CategoricalCrossentropy",
-           "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge"]
+           "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
+           "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
+           "CategoricalGeneralizedCrossEntropy", "Circle"]
 
 
 def names():
@@ -54,6 +57,11 @@ def kcore_loss_cases():
         LossCase("kl_divergence", "distribution", "distribution"), LossCase("poisson", "positive", "positive"),
         LossCase("hinge", "signs", "real"), LossCase("squared_hinge", "signs", "real"),
         LossCase("categorical_hinge", "one_hot", "real"),
+        LossCase("binary_focal_crossentropy", "binary", "probabilities"),
+        LossCase("categorical_focal_crossentropy", "one_hot", "distribution"),
+        LossCase("dice", "binary", "probabilities"), LossCase("tversky", "binary", "probabilities"),
+        LossCase("categorical_generalized_cross_entropy", "labels", "distribution"),
+        LossCase("circle", "labels", "real", shape=(6, 3)),
     ]
     class_cases = [
         LossCase("MeanSquaredError"), LossCase("MeanAbsoluteError"),
@@ -69,5 +77,16 @@ def kcore_loss_cases():
         LossCase("KLDivergence", "distribution", "distribution"), LossCase("Poisson", "positive", "positive"),
         LossCase("Hinge", "signs", "real"), LossCase("SquaredHinge", "signs", "real"),
         LossCase("CategoricalHinge", "one_hot", "real"),
+        LossCase("BinaryFocalCrossentropy", "binary", "probabilities"),
+        LossCase("BinaryFocalCrossentropy", "binary", "logits",
+                 kwargs={"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5, "from_logits": True,
+                         "label_smoothing": 0.1}),
+        LossCase("CategoricalFocalCrossentropy", "one_hot", "distribution", kwargs={"alpha": [0.2, 0.3, 0.5]}),
+        LossCase("CategoricalFocalCrossentropy", "one_hot", "logits",
+                 kwargs={"gamma": 1.5, "from_logits": True, "label_smoothing": 0.1}),
+        LossCase("Dice", "binary", "probabilities", kwargs={"axis": 1}),
+        LossCase("Tversky", "binary", "probabilities", kwargs={"alpha": 0.7, "beta": 0.3, "axis": (1,)}),
+        LossCase("CategoricalGeneralizedCrossEntropy", "labels", "distribution", kwargs={"q": 0.7}),
+        LossCase("Circle", "labels", "real", kwargs={"gamma": 4.0, "margin": 0.25}, shape=(6, 3)),
     ]
     return function_cases + class_cases

@@ -7,10 +7,11 @@ Example:
     array([0.05129331, 2.3025851 ], dtype=float32)
 """
 
+import numbers
 import warnings
 
 from kcore import config, ops
-from kcore.errors import ConfigError, ShapeError
+from kcore.errors import ConfigError, OpIndexError, ShapeError
 from kcore_losses.inputs import as_float, check_same_shape, like, plain, prepare, squeeze_or_expand_to_same_rank, xp
 
 
@@ -102,3 +103,34 @@ def poisson(y_true, y_pred):
     """`mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`."""
     y_true, y_pred = prepare("poisson", y_true, y_pred)
     return ops.mean(y_pred - y_true * ops.log(y_pred + config.epsilon()), axis=-1)
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, q=0.5):
+    """`(1 - p ** q) / q` with `p = y_pred[label]` (Zhang and Sabuncu, 2018), for integer class labels and
+    predicted probabilities: robust to noisy labels, like cross-entropy as `q` nears 0 and like the mean absolute
+    error as it nears 1. `q` has Keras's class default here, 0.5 (Keras's function has none).
+
+    Example:
+        >>> categorical_generalized_cross_entropy([0, 1], [[0.7, 0.3], [0.2, 0.8]])
+        array([0.32667994, 0.21114564], dtype=float32)
+    """
+    loss = "categorical_generalized_cross_entropy"
+    if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0 < q < 1:
+        raise ConfigError(f"{loss}: `q` must be in the open interval (0, 1). Received: q={q!r}")
+    y_pred = as_float(y_pred)
+    labels = plain(y_true)
+    if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    if not y_pred.ndim or tuple(labels.shape) != tuple(y_pred.shape[:-1]):
+        hint = " y_true looks one-hot encoded: pass the class indices." if labels.shape == y_pred.shape else ""
+        raise ShapeError(f"{loss}: y_true must hold one integer class label per row of y_pred (batch, ..., "
+                         f"classes). Received: y_true.shape={tuple(labels.shape)}, "
+                         f"y_pred.shape={tuple(y_pred.shape)}.{hint}")
+    classes = y_pred.shape[-1]
+    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+        raise OpIndexError(f"{loss}: labels must be in [0, {classes}) for y_pred with {classes} classes. Received "
+                           f"labels in [{int(labels.min())}, {int(labels.max())}]. Check the label encoding.")
+    module = xp()
+    one_hot = (labels.astype("int64")[..., None] == module.arange(y_pred.shape[-1])).astype(y_pred.dtype)
+    probability = ops.sum(y_pred * one_hot, axis=-1)
+    return (1.0 - ops.power(probability, float(q))) / q

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["kcore_losses.regression", "kcore_losses.probabilistic", "kcore_losses.hinge", "kcore_losses.classes"]
+MODULES = ["kcore_losses.regression", "kcore_losses.probabilistic", "kcore_losses.hinge", "kcore_losses.focal",
+           "kcore_losses.overlap", "kcore_losses.similarity", "kcore_losses.classes"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -66,7 +66,9 @@ def test_every_loss_class_has_keras_default_name():
              "BinaryCrossentropy": "binary_crossentropy", "CategoricalCrossentropy": "categorical_crossentropy",
              "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy", "KLDivergence": "kl_divergence",
              "Poisson": "poisson", "Hinge": "hinge", "SquaredHinge": "squared_hinge",
-             "CategoricalHinge": "categorical_hinge"}
+             "CategoricalHinge": "categorical_hinge", "BinaryFocalCrossentropy": "binary_focal_crossentropy",
+             "CategoricalFocalCrossentropy": "categorical_focal_crossentropy", "Dice": "dice", "Tversky": "tversky",
+             "CategoricalGeneralizedCrossEntropy": "categorical_generalized_cross_entropy", "Circle": "circle"}
     assert sorted(names) == sorted(plugin.CLASSES)
     for cls, name in names.items():
         assert getattr(kcore.losses, cls)().name == name

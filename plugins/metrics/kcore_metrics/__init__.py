@@ -1,4 +1,5 @@
-"""kcore-metrics: Keras 3's accuracy, regression and confusion-matrix metrics for kcore.
+"""kcore-metrics: Keras 3's accuracy, regression, probabilistic, hinge, confusion-matrix and F-score metrics
+for kcore.
 
 Use them through kcore (`kcore.metrics.AUC()`, `metrics=["accuracy", "auc"]`); importing this package directly
 works too.
@@ -18,11 +19,25 @@ from kcore_metrics.accuracy import (
     top_k_categorical_accuracy,
 )
 from kcore_metrics.auc import AUC
-from kcore_metrics.confusion import Precision, Recall
+from kcore_metrics.confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
+from kcore_metrics.f_score import F1Score, FBetaScore
+from kcore_metrics.hinge import CategoricalHinge, Hinge, SquaredHinge
+from kcore_metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+)
+from kcore_metrics.r2_score import R2Score
 from kcore_metrics.reduction import Sum
 from kcore_metrics.regression import (
+    CosineSimilarity,
+    LogCoshError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
     mean_absolute_error,
     mean_squared_error,

@@ -1,5 +1,6 @@
-"""Confusion-matrix counts at thresholds, and the metrics made of them: `Precision` and `Recall` (and `AUC`, in
-auc.py). A prediction counts as positive at threshold t when it is strictly greater than t, as in Keras 3."""
+"""Confusion-matrix counts at thresholds, and the metrics made of them: `Precision`, `Recall`, the counts themselves
+(`TruePositives`, `FalsePositives`, `TrueNegatives`, `FalseNegatives`) and, in auc.py, `AUC`.
+A prediction counts as positive at threshold t when it is strictly greater than t, as in Keras 3."""
 
 import numbers
 
@@ -155,3 +156,83 @@ class Recall(_PrecisionRecall):
     """
 
     _error = "false_negatives"
+
+
+class _ConditionCount(Metric):
+    """The weighted count of one confusion-matrix condition at each of `thresholds` (default 0.5)."""
+
+    _condition = None  # index into confusion_counts' (tp, fp, tn, fn)
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.thresholds = parse_thresholds(type(self).__name__, thresholds, None)
+        self._clip = evenly_spaced(self.thresholds)
+        self._threshold_array = backend.get().xp.asarray(self.thresholds, dtype=self.dtype)
+        self.accumulator = self.add_variable((len(self.thresholds),), name="accumulator")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        owner = type(self).__name__
+        y_pred, y_true = same_rank(as_array(y_pred).astype(self.dtype, copy=False), as_array(y_true))
+        weights = None if sample_weight is None else weights_like(sample_weight, y_pred.shape, self.dtype, owner)
+        counts = confusion_counts(y_true, y_pred, self._threshold_array, weights, clip=self._clip)
+        self.accumulator.value += counts[self._condition]
+
+    def result(self):
+        count = self.accumulator.value.copy()
+        return count[0] if len(self.thresholds) == 1 else count
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds}
+
+
+class TruePositives(_ConditionCount):
+    """The weighted number of predictions above the threshold whose label is positive (one per threshold).
+
+    Example:
+        >>> m = TruePositives()
+        >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+        >>> float(m.result())
+        2.0
+    """
+
+    _condition = 0
+
+
+class FalsePositives(_ConditionCount):
+    """The weighted number of predictions above the threshold whose label is negative (one per threshold).
+
+    Example:
+        >>> m = FalsePositives()
+        >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1])
+        >>> float(m.result())
+        2.0
+    """
+
+    _condition = 1
+
+
+class TrueNegatives(_ConditionCount):
+    """The weighted number of predictions at or below the threshold whose label is negative (one per threshold).
+
+    Example:
+        >>> m = TrueNegatives()
+        >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0])
+        >>> float(m.result())
+        2.0
+    """
+
+    _condition = 2
+
+
+class FalseNegatives(_ConditionCount):
+    """The weighted number of predictions at or below the threshold whose label is positive (one per threshold).
+
+    Example:
+        >>> m = FalseNegatives()
+        >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
+        >>> float(m.result())
+        2.0
+    """
+
+    _condition = 3

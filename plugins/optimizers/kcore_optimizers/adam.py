@@ -3,7 +3,15 @@
 import math
 
 from kcore.optimizers import Optimizer
-from kcore_optimizers.common import backend_kernel, blocks, check_fraction, check_positive, in_dtype_of, xp
+from kcore_optimizers.common import (
+    backend_kernel,
+    blocks,
+    check_fraction,
+    check_positive,
+    in_dtype_of,
+    moment_slots,
+    xp,
+)
 
 
 class Adam(Optimizer):
@@ -38,10 +46,7 @@ class Adam(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._momentums, self._velocities = [], []
-        for v in var_list:  # interleaved, in Keras's order
-            self._momentums.append(self.add_variable_from_reference(v, "momentum"))
-            self._velocities.append(self.add_variable_from_reference(v, "velocity"))
+        self._momentums, self._velocities = moment_slots(self, var_list)
         self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat") for v in var_list] \
             if self.amsgrad else []
 

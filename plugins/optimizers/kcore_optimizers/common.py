@@ -50,3 +50,13 @@ def check_positive(optimizer, name, value, allow_zero=False):
         bound = ">= 0" if allow_zero else "> 0"
         raise ConfigError(f"{optimizer}: `{name}` must be a number {bound}. Received: {name}={value!r}")
     return float(value)
+
+
+def moment_slots(optimizer, var_list):
+    """Keras's `momentum` and `velocity` slots of Adam-like optimizers, interleaved per variable as Keras files
+    them: (momentums, velocities)."""
+    momentums, velocities = [], []
+    for v in var_list:
+        momentums.append(optimizer.add_variable_from_reference(v, "momentum"))
+        velocities.append(optimizer.add_variable_from_reference(v, "velocity"))
+    return momentums, velocities

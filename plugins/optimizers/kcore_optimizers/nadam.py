@@ -2,7 +2,7 @@
 
 from kcore import config
 from kcore.optimizers import Optimizer
-from kcore_optimizers.common import check_fraction, check_positive, in_dtype_of, xp
+from kcore_optimizers.common import check_fraction, check_positive, in_dtype_of, moment_slots, xp
 
 
 class Nadam(Optimizer):
@@ -29,10 +29,7 @@ class Nadam(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._momentums, self._velocities = [], []
-        for v in var_list:
-            self._momentums.append(self.add_variable_from_reference(v, "momentum"))
-            self._velocities.append(self.add_variable_from_reference(v, "velocity"))
+        self._momentums, self._velocities = moment_slots(self, var_list)
         dtype = str(var_list[0].dtype) if var_list else config.floatx()
         self._u_product = self.add_variable((), 1.0, dtype, "u_product")
 

@@ -5,7 +5,8 @@ from kcore.plugins import hookimpl
 
 KCORE_PLUGIN_API = 1
 
-OPTIMIZERS = ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam")
+OPTIMIZERS = ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion", "Lamb",
+              "Adafactor", "Ftrl")
 
 SCHEDULES = ("ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay", "CosineDecay",
              "CosineDecayRestarts")

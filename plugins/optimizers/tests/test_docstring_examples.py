@@ -7,6 +7,7 @@ import pytest
 
 MODULES = ["kcore_optimizers.sgd", "kcore_optimizers.rmsprop", "kcore_optimizers.adam", "kcore_optimizers.adamw",
            "kcore_optimizers.adagrad", "kcore_optimizers.adadelta", "kcore_optimizers.adamax", "kcore_optimizers.nadam",
+           "kcore_optimizers.lion", "kcore_optimizers.lamb", "kcore_optimizers.adafactor", "kcore_optimizers.ftrl",
            "kcore_optimizers.schedules"]
 
 

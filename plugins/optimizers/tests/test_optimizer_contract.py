@@ -19,7 +19,7 @@ PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
 
 #: A learning rate at which each optimizer makes visible progress on the quadratic within 50 steps.
 TRAINING_RATES = {"SGD": 0.05, "RMSprop": 0.01, "Adam": 0.05, "AdamW": 0.05, "Adagrad": 0.3, "Adadelta": 5.0,
-                  "Adamax": 0.05, "Nadam": 0.05}
+                  "Adamax": 0.05, "Nadam": 0.05, "Lion": 0.02, "Lamb": 0.05, "Adafactor": 1.0, "Ftrl": 0.5}
 NON_DEFAULT = {
     "SGD": {"momentum": 0.5, "nesterov": True},
     "RMSprop": {"rho": 0.8, "momentum": 0.1, "epsilon": 1e-6, "centered": True},
@@ -29,6 +29,12 @@ NON_DEFAULT = {
     "Adadelta": {"rho": 0.9, "epsilon": 1e-6},
     "Adamax": {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6},
     "Nadam": {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6},
+    "Lion": {"beta_1": 0.8, "beta_2": 0.9},
+    "Lamb": {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6},
+    "Adafactor": {"beta_2_decay": -0.5, "epsilon_1": 1e-20, "epsilon_2": 0.01, "clip_threshold": 2.0,
+                  "relative_step": False},
+    "Ftrl": {"learning_rate_power": -0.3, "initial_accumulator_value": 0.5, "l1_regularization_strength": 0.01,
+             "l2_regularization_strength": 0.02, "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1},
 }
 KERAS_DEFAULTS = {
     "SGD": {"name": "SGD", "learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
@@ -42,6 +48,13 @@ KERAS_DEFAULTS = {
     "Adadelta": {"name": "adadelta", "learning_rate": 0.001, "rho": 0.95, "epsilon": 1e-7},
     "Adamax": {"name": "adamax", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
     "Nadam": {"name": "nadam", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    "Lion": {"name": "lion", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.99},
+    "Lamb": {"name": "lamb", "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    "Adafactor": {"name": "adafactor", "learning_rate": 0.001, "beta_2_decay": -0.8, "epsilon_1": 1e-30,
+                  "epsilon_2": 1e-3, "clip_threshold": 1.0, "relative_step": True},
+    "Ftrl": {"name": "ftrl", "learning_rate": 0.001, "learning_rate_power": -0.5, "initial_accumulator_value": 0.1,
+             "l1_regularization_strength": 0.0, "l2_regularization_strength": 0.0,
+             "l2_shrinkage_regularization_strength": 0.0, "beta": 0.0},
 }
 NAMES = sorted(plugin.OPTIMIZERS)
 

@@ -105,6 +105,64 @@ def ref_nadam(w, grads, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1
         yield w
 
 
+def ref_lion(w, grads, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **_):
+    m = np.zeros_like(w)
+    for g in grads:
+        w = w - learning_rate * np.sign(beta_1 * m + (1 - beta_1) * g)
+        m = beta_2 * m + (1 - beta_2) * g
+        yield w
+
+
+def ref_lamb(w, grads, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **_):
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        r = (m / (1 - beta_1**t)) / (np.sqrt(v / (1 - beta_2**t)) + epsilon)
+        w_norm, r_norm = np.linalg.norm(w), np.linalg.norm(r)
+        ratio = w_norm / r_norm if w_norm > 0 and r_norm > 0 else 1.0
+        w = w - ratio * learning_rate * r
+        yield w
+
+
+def ref_adafactor(w, grads, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3,
+                  clip_threshold=1.0, **_):
+    def rms(x):
+        return np.sqrt(np.mean(x**2))
+
+    r, c, v = np.zeros(w.shape[:-1]), np.zeros(w.shape[:-2] + w.shape[-1:]), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        rho = min(learning_rate, 1 / np.sqrt(t))
+        alpha = max(epsilon_2, rms(w)) * rho
+        beta_2 = 1 - t**beta_2_decay
+        regulated = g**2 + epsilon_1
+        if w.ndim >= 2:
+            r = beta_2 * r + (1 - beta_2) * regulated.mean(axis=-1)
+            c = beta_2 * c + (1 - beta_2) * regulated.mean(axis=-2)
+            v = np.expand_dims(r / r.mean(axis=-1, keepdims=True), -1) * np.expand_dims(c, -2)
+        else:
+            v = beta_2 * v + (1 - beta_2) * regulated
+        u = g / np.sqrt(v)
+        w = w - alpha * u / max(1.0, rms(u) / clip_threshold)
+        yield w
+
+
+def ref_ftrl(w, grads, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+             l1_regularization_strength=0.0, l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
+             beta=0.0, **_):
+    """Keras's formulation; with l2_shrinkage = 0 it is McMahan et al.'s per-coordinate FTRL-Proximal."""
+    n, z = np.full_like(w, initial_accumulator_value), np.zeros_like(w)
+    l1, l2 = l1_regularization_strength, l2_regularization_strength + beta / (2 * learning_rate)
+    for g in grads:
+        n_new = n + g**2
+        sigma = (n_new ** -learning_rate_power - n ** -learning_rate_power) / learning_rate
+        z = z + g + 2 * l2_shrinkage_regularization_strength * w - sigma * w
+        w = np.where(np.abs(z) <= l1, 0.0,
+                     (np.sign(z) * l1 - z) / (n_new ** -learning_rate_power / learning_rate + 2 * l2))
+        n = n_new
+        yield w
+
+
 CASES = [
     ("SGD", {}, ref_sgd),
     ("SGD", {"learning_rate": 0.1, "momentum": 0.9}, ref_sgd),
@@ -124,6 +182,18 @@ CASES = [
     ("Adamax", {"learning_rate": 0.05, "beta_1": 0.7, "beta_2": 0.9}, ref_adamax),
     ("Nadam", {}, ref_nadam),
     ("Nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.95}, ref_nadam),
+    ("Lion", {}, ref_lion),
+    ("Lion", {"learning_rate": 0.05, "beta_1": 0.5, "beta_2": 0.8}, ref_lion),
+    ("Lamb", {}, ref_lamb),
+    ("Lamb", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.9, "epsilon": 1e-3}, ref_lamb),
+    ("Adafactor", {}, ref_adafactor),
+    ("Adafactor", {"learning_rate": 0.5, "beta_2_decay": -0.5, "epsilon_2": 0.1, "clip_threshold": 0.5},
+     ref_adafactor),
+    ("Ftrl", {}, ref_ftrl),
+    ("Ftrl", {"learning_rate": 0.5, "learning_rate_power": -0.3, "initial_accumulator_value": 0.5,
+              "l1_regularization_strength": 0.05, "l2_regularization_strength": 0.1, "beta": 0.2}, ref_ftrl),
+    ("Ftrl", {"learning_rate": 0.1, "learning_rate_power": 0.0, "l2_shrinkage_regularization_strength": 0.3},
+     ref_ftrl),
 ]
 IDS = [f"{name}-{i}" for i, (name, *_) in enumerate(CASES)]
 
@@ -222,3 +292,18 @@ def test_variables_larger_than_one_block_follow_the_equations(name, kwargs, refe
     for step, expected in enumerate(reference(w, grads, **kwargs)):
         optimizer.apply([grads[step].astype("float32")], [variable])
         np.testing.assert_allclose(variable.numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_adafactor_factors_the_last_two_axes_of_a_rank_3_variable():
+    rng = np.random.default_rng(2)
+    initial = rng.normal(size=(2, 3, 4))
+    w = kcore.Variable(initial.astype("float32"), name="w")
+    grads = [rng.normal(size=(2, 3, 4)) for _ in range(4)]
+    optimizer = kcore.optimizers.Adafactor(learning_rate=0.1)
+    for g, expected in zip(grads, ref_adafactor(initial, grads, learning_rate=0.1), strict=True):
+        optimizer.apply([g.astype("float32")], [w])
+        np.testing.assert_allclose(w.numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert [(v.name, v.shape) for v in optimizer.variables] == [("iteration", ()), ("w", (2, 3)), ("w", (2, 4)),
+                                                                ("w_velocity", (2, 3, 4))]
+    # r and c are the running means of g**2 over the last axis and the second last axis
+    assert np.all(optimizer.variables[1].numpy() > 0) and np.all(optimizer.variables[2].numpy() > 0)

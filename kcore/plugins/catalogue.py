@@ -13,7 +13,8 @@ _CONV = ("Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose D
          "MaxPool1D MaxPool2D MaxPool3D AvgPool1D AvgPool2D AvgPool3D GlobalMaxPool1D GlobalMaxPool2D "
          "GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D Convolution1D Convolution2D "
          "Convolution3D Convolution1DTranspose Convolution2DTranspose Convolution3DTranspose "
-         "SeparableConvolution1D SeparableConvolution2D")
+         "SeparableConvolution1D SeparableConvolution2D AdaptiveAveragePooling1D AdaptiveAveragePooling2D "
+         "AdaptiveAveragePooling3D AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D")
 _CONV_OPS = "conv depthwise_conv separable_conv conv_transpose max_pool average_pool"
 
 _RECURRENT = ("SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell RNN StackedRNNCells Bidirectional "
@@ -23,7 +24,8 @@ _CORE_LAYERS = ("Dense Activation Dropout SpatialDropout1D SpatialDropout2D Spat
                 "GaussianDropout Flatten Reshape Permute RepeatVector Embedding Masking BatchNormalization "
                 "LayerNormalization Lambda Identity Add Subtract Multiply Average Maximum Minimum Concatenate "
                 "Dot ReLU LeakyReLU ELU Softmax EinsumDense MultiHeadAttention Attention AdditiveAttention "
-                "GroupNormalization UnitNormalization PReLU ActivityRegularization AlphaDropout "
+                "GroupNormalization UnitNormalization PReLU ActivityRegularization AlphaDropout RMSNormalization "
+                "SpectralNormalization GroupQueryAttention GroupedQueryAttention "
                 "add subtract multiply average maximum minimum concatenate dot")
 
 _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredLogarithmicError Huber "
@@ -35,7 +37,7 @@ _LOSSES = ("MeanSquaredError MeanAbsoluteError MeanAbsolutePercentageError MeanS
            "sparse_categorical_crossentropy kl_divergence poisson hinge squared_hinge categorical_hinge "
            "cosine_similarity BinaryFocalCrossentropy CategoricalFocalCrossentropy Dice Tversky "
            "CategoricalGeneralizedCrossEntropy Circle binary_focal_crossentropy categorical_focal_crossentropy dice "
-           "tversky categorical_generalized_cross_entropy circle")
+           "tversky categorical_generalized_cross_entropy circle CTC ctc")
 
 _OPTIMIZERS = ("SGD RMSprop Adam AdamW Adagrad Adadelta Adamax Nadam Lion Lamb Adafactor Ftrl sgd rmsprop adam adamw "
                "adagrad adadelta adamax nadam lion lamb adafactor ftrl")
@@ -54,7 +56,11 @@ _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccura
             "binary_crossentropy categorical_crossentropy sparse_categorical_crossentropy kl_divergence poisson "
             "hinge squared_hinge categorical_hinge mean_absolute_percentage_error mean_squared_logarithmic_error "
             "log_cosh_error cosine_similarity true_positives true_negatives false_positives false_negatives "
-            "f1_score f_beta_score r2_score mape MAPE msle MSLE bce BCE")
+            "f1_score f_beta_score r2_score mape MAPE msle MSLE bce BCE "
+            "IoU MeanIoU BinaryIoU OneHotIoU OneHotMeanIoU PearsonCorrelation ConcordanceCorrelation "
+            "PrecisionAtRecall RecallAtPrecision SensitivityAtSpecificity SpecificityAtSensitivity io_u mean_io_u "
+            "binary_io_u one_hot_io_u one_hot_mean_io_u pearson_correlation concordance_correlation "
+            "precision_at_recall recall_at_precision sensitivity_at_specificity specificity_at_sensitivity")
 
 _CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback "
               "ModelCheckpoint BackupAndRestore")
@@ -90,7 +96,9 @@ FIRST_PARTY = {
     "kcore-layers-preprocessing": {"layer": "StringLookup IntegerLookup TextVectorization Rescaling Normalization "
                                             "Resizing CenterCrop RandomCrop RandomFlip RandomRotation RandomZoom "
                                             "RandomTranslation RandomContrast RandomBrightness CategoryEncoding "
-                                            "Discretization"},
+                                            "Discretization RandomGrayscale RandomInvert Solarization "
+                                            "RandomPosterization AutoContrast RandomSaturation RandomHue "
+                                            "RandomSharpness"},
     "kcore-distribute-mpi": {"distribution": "mpi nccl"},
 }
 

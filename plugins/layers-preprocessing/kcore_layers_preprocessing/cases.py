@@ -85,3 +85,25 @@ LAYER_CASES += [
     LayerCase("RandomRotation", {"factor": 0.2}, input_shape=IMAGE,
               call_kwargs={"training": False}),  # inference: the identity, gradient 1
 ]
+
+# the colour layers: random ones checked for shape in training and as the identity (gradient 1) at inference;
+# AutoContrast is not random, so its gradient is checked through the stretch
+LAYER_CASES += [
+    LayerCase("RandomGrayscale", {"factor": 0.5, "seed": 1}, input_shape=IMAGE, low=0.0, high=255.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomInvert", {"factor": 0.8, "value_range": (0, 1)}, input_shape=IMAGE, low=0.0, high=1.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("Solarization", {"addition_factor": 0.2, "threshold_factor": (0.3, 0.7), "value_range": (0, 1)},
+              input_shape=IMAGE, low=0.0, high=1.0, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomPosterization", {"factor": (2, 6)}, input_shape=IMAGE, low=0.0, high=255.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("AutoContrast", {"value_range": (-2, 2)}, input_shape=IMAGE),
+    LayerCase("RandomSaturation", {"factor": (0.3, 0.8), "value_range": (0, 1)}, input_shape=IMAGE, low=0.0,
+              high=1.0, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomHue", {"factor": 0.5}, input_shape=IMAGE, low=0.0, high=255.0, deterministic_training=False,
+              call_kwargs={"training": True}),
+    LayerCase("RandomSharpness", {"factor": 0.7, "value_range": (0, 1)}, input_shape=IMAGE, low=0.0, high=1.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomHue", {"factor": 0.5}, input_shape=IMAGE, low=0.0, high=255.0,
+              call_kwargs={"training": False}),  # inference: the identity, gradient 1
+]

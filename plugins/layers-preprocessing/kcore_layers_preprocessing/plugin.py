@@ -23,7 +23,11 @@ IMAGE_LAYERS = {"Rescaling": "rescaling", "Normalization": "normalization", "Res
                 "CenterCrop": "center_crop", "RandomCrop": "random_crop", "RandomFlip": "random_flip",
                 "RandomRotation": "random_rotation", "RandomZoom": "random_zoom",
                 "RandomTranslation": "random_translation", "RandomContrast": "random_contrast",
-                "RandomBrightness": "random_brightness"}
+                "RandomBrightness": "random_brightness", "RandomGrayscale": "random_grayscale",
+                "RandomInvert": "random_invert", "Solarization": "solarization",
+                "RandomPosterization": "random_posterization", "AutoContrast": "auto_contrast",
+                "RandomSaturation": "random_saturation", "RandomHue": "random_hue",
+                "RandomSharpness": "random_sharpness"}
 
 
 def image_components():

@@ -5,6 +5,7 @@ package directly is only needed to subclass or test them.
 """
 
 from kcore_losses.classes import (
+    CTC,
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
     CategoricalCrossentropy,
@@ -27,6 +28,7 @@ from kcore_losses.classes import (
     SquaredHinge,
     Tversky,
 )
+from kcore_losses.ctc import ctc
 from kcore_losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy
 from kcore_losses.hinge import categorical_hinge, hinge, squared_hinge
 from kcore_losses.overlap import dice, tversky

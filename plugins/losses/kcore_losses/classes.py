@@ -13,6 +13,7 @@ import numbers
 from kcore import ops
 from kcore.errors import ConfigError
 from kcore.losses import LossFunctionWrapper, reduce_weighted_values
+from kcore_losses import ctc as _ctc
 from kcore_losses import focal as _focal
 from kcore_losses import hinge as _hinge
 from kcore_losses import overlap as _overlap
@@ -237,6 +238,21 @@ class CategoricalHinge(LossFunctionWrapper):
 
     def __init__(self, reduction=_DEFAULT, name="categorical_hinge", dtype=None):
         super().__init__(_hinge.categorical_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class CTC(LossFunctionWrapper):
+    """Connectionist temporal classification loss: `-log p(labels | logits)` summed over every alignment of the
+    labels to the time steps. `y_true` is `(batch, max_label_length)` integer labels padded at the end with 0 (the
+    blank); `y_pred` is `(batch, time, num_classes)` logits, all `time` steps used.
+
+    Example:
+        >>> logits = [[[0.6931472, 0.0, 0.0], [0.6931472, 0.0, 0.0]]]  # probabilities 1/2, 1/4, 1/4 each step
+        >>> round(float(CTC()([[1, 0]], logits)), 4)  # -log p("1 1", "1 -", "- 1") = -log(1/16 + 1/8 + 1/8)
+        1.1632
+    """
+
+    def __init__(self, reduction=_DEFAULT, name="ctc", dtype=None):
+        super().__init__(_ctc.ctc, reduction=reduction, name=name, dtype=dtype)
 
 
 class Dice(LossFunctionWrapper):

@@ -18,13 +18,13 @@ FUNCTIONS = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percent
              "mean_squared_logarithmic_error", "huber", "log_cosh", "cosine_similarity", "binary_crossentropy",
              "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
              "squared_hinge", "categorical_hinge", "binary_focal_crossentropy", "categorical_focal_crossentropy",
-             "dice", "tversky", "categorical_generalized_cross_entropy", "circle"]
+             "dice", "tversky", "categorical_generalized_cross_entropy", "circle", "ctc"]
 
 CLASSES = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
            "Huber", "LogCosh", "CosineSimilarity", "BinaryCrossentropy", "CategoricalCrossentropy",
            "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
            "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy", "Dice", "Tversky",
-           "CategoricalGeneralizedCrossEntropy", "Circle"]
+           "CategoricalGeneralizedCrossEntropy", "Circle", "CTC"]
 
 
 def names():
@@ -62,6 +62,10 @@ def kcore_loss_cases():
         LossCase("dice", "binary", "probabilities"), LossCase("tversky", "binary", "probabilities"),
         LossCase("categorical_generalized_cross_entropy", "labels", "distribution"),
         LossCase("circle", "labels", "real", shape=(6, 3)),
+        # the kit draws "labels" of y_pred's shape without its last axis: with one time step, that is one label
+        # (or the empty sequence, 0) per sample, which CTC accepts; longer sequences, repeats and padding are
+        # checked in tests/test_ctc_loss.py
+        LossCase("ctc", "labels", "logits", shape=(6, 1, 4)),
     ]
     class_cases = [
         LossCase("MeanSquaredError"), LossCase("MeanAbsoluteError"),
@@ -88,5 +92,6 @@ def kcore_loss_cases():
         LossCase("Tversky", "binary", "probabilities", kwargs={"alpha": 0.7, "beta": 0.3, "axis": (1,)}),
         LossCase("CategoricalGeneralizedCrossEntropy", "labels", "distribution", kwargs={"q": 0.7}),
         LossCase("Circle", "labels", "real", kwargs={"gamma": 4.0, "margin": 0.25}, shape=(6, 3)),
+        LossCase("CTC", "labels", "logits", kwargs={"reduction": "sum"}, shape=(6, 1, 4)),
     ]
     return function_cases + class_cases

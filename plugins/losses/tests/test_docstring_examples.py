@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = ["kcore_losses.regression", "kcore_losses.probabilistic", "kcore_losses.hinge", "kcore_losses.focal",
-           "kcore_losses.overlap", "kcore_losses.similarity", "kcore_losses.classes"]
+           "kcore_losses.overlap", "kcore_losses.similarity", "kcore_losses.ctc",
+           "kcore_losses.classes"]
 
 
 @pytest.mark.parametrize("module", MODULES)

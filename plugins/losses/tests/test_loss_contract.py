@@ -68,7 +68,8 @@ def test_every_loss_class_has_keras_default_name():
              "Poisson": "poisson", "Hinge": "hinge", "SquaredHinge": "squared_hinge",
              "CategoricalHinge": "categorical_hinge", "BinaryFocalCrossentropy": "binary_focal_crossentropy",
              "CategoricalFocalCrossentropy": "categorical_focal_crossentropy", "Dice": "dice", "Tversky": "tversky",
-             "CategoricalGeneralizedCrossEntropy": "categorical_generalized_cross_entropy", "Circle": "circle"}
+             "CategoricalGeneralizedCrossEntropy": "categorical_generalized_cross_entropy", "Circle": "circle",
+             "CTC": "ctc"}
     assert sorted(names) == sorted(plugin.CLASSES)
     for cls, name in names.items():
         assert getattr(kcore.losses, cls)().name == name

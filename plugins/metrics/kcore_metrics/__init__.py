@@ -1,5 +1,5 @@
-"""kcore-metrics: Keras 3's accuracy, regression, probabilistic, hinge, confusion-matrix and F-score metrics
-for kcore.
+"""kcore-metrics: Keras 3's accuracy, regression, probabilistic, hinge, confusion-matrix, F-score, IoU and
+correlation metrics for kcore.
 
 Use them through kcore (`kcore.metrics.AUC()`, `metrics=["accuracy", "auc"]`); importing this package directly
 works too.
@@ -20,8 +20,16 @@ from kcore_metrics.accuracy import (
 )
 from kcore_metrics.auc import AUC
 from kcore_metrics.confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
+from kcore_metrics.constrained import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
+from kcore_metrics.correlation import ConcordanceCorrelation, PearsonCorrelation
 from kcore_metrics.f_score import F1Score, FBetaScore
 from kcore_metrics.hinge import CategoricalHinge, Hinge, SquaredHinge
+from kcore_metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from kcore_metrics.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,

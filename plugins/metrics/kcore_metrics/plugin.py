@@ -13,7 +13,20 @@ KCORE_PLUGIN_API = 1
 
 def components():
     """name -> metric class or function, for every name this plugin provides."""
-    from kcore_metrics import accuracy, auc, confusion, f_score, hinge, probabilistic, r2_score, reduction, regression
+    from kcore_metrics import (
+        accuracy,
+        auc,
+        confusion,
+        constrained,
+        correlation,
+        f_score,
+        hinge,
+        iou,
+        probabilistic,
+        r2_score,
+        reduction,
+        regression,
+    )
 
     functions = [accuracy.binary_accuracy, accuracy.categorical_accuracy, accuracy.sparse_categorical_accuracy,
                  accuracy.top_k_categorical_accuracy, accuracy.sparse_top_k_categorical_accuracy,
@@ -31,7 +44,11 @@ def components():
         hinge.Hinge, hinge.SquaredHinge, hinge.CategoricalHinge, regression.MeanAbsolutePercentageError,
         regression.MeanSquaredLogarithmicError, regression.LogCoshError, regression.CosineSimilarity,
         confusion.TruePositives, confusion.TrueNegatives, confusion.FalsePositives, confusion.FalseNegatives,
-        f_score.F1Score, f_score.FBetaScore, r2_score.R2Score]
+        f_score.F1Score, f_score.FBetaScore, r2_score.R2Score,
+        iou.IoU, iou.MeanIoU, iou.BinaryIoU, iou.OneHotIoU, iou.OneHotMeanIoU,  # "io_u", "mean_io_u", ... as Keras
+        correlation.PearsonCorrelation, correlation.ConcordanceCorrelation,
+        constrained.PrecisionAtRecall, constrained.RecallAtPrecision, constrained.SensitivityAtSpecificity,
+        constrained.SpecificityAtSensitivity]
     names = {fn.__name__: fn for fn in functions}
     names.update({cls.__name__: cls for cls in classes + snake_case_classes})
     names.update({naming.to_snake_case(cls.__name__): cls for cls in snake_case_classes})

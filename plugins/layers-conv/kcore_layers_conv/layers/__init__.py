@@ -10,6 +10,12 @@ from kcore_layers_conv.layers.convolutional.depthwise_conv1d import DepthwiseCon
 from kcore_layers_conv.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
 from kcore_layers_conv.layers.convolutional.separable_conv1d import SeparableConv1D
 from kcore_layers_conv.layers.convolutional.separable_conv2d import SeparableConv2D
+from kcore_layers_conv.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
+from kcore_layers_conv.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
+from kcore_layers_conv.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D
+from kcore_layers_conv.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D
+from kcore_layers_conv.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D
+from kcore_layers_conv.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D
 from kcore_layers_conv.layers.pooling.average_pooling1d import AveragePooling1D
 from kcore_layers_conv.layers.pooling.average_pooling2d import AveragePooling2D
 from kcore_layers_conv.layers.pooling.average_pooling3d import AveragePooling3D
@@ -37,8 +43,9 @@ LAYERS = {cls.__name__: cls for cls in (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv1D, DepthwiseConv2D,
     SeparableConv1D, SeparableConv2D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D,
     GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D,
-    MaxPooling1D, MaxPooling2D, MaxPooling3D, Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D,
-    UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)}
+    MaxPooling1D, MaxPooling2D, MaxPooling3D, AdaptiveAveragePooling1D, AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D, AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D, Cropping1D, Cropping2D,
+    Cropping3D, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)}
 
 # ... and under the other names Keras 3 exports it as
 ALIASES = {"Convolution1D": Conv1D, "Convolution2D": Conv2D, "Convolution3D": Conv3D,

@@ -7,6 +7,7 @@ from kcore_layers_core.layers.activations.relu import ReLU
 from kcore_layers_core.layers.activations.softmax import Softmax
 from kcore_layers_core.layers.attention.additive_attention import AdditiveAttention
 from kcore_layers_core.layers.attention.attention import Attention
+from kcore_layers_core.layers.attention.grouped_query_attention import GroupedQueryAttention
 from kcore_layers_core.layers.attention.multi_head_attention import MultiHeadAttention
 from kcore_layers_core.layers.core.activation import Activation
 from kcore_layers_core.layers.core.dense import Dense
@@ -26,6 +27,8 @@ from kcore_layers_core.layers.merging.subtract import Subtract
 from kcore_layers_core.layers.normalization.batch_normalization import BatchNormalization
 from kcore_layers_core.layers.normalization.group_normalization import GroupNormalization
 from kcore_layers_core.layers.normalization.layer_normalization import LayerNormalization
+from kcore_layers_core.layers.normalization.rms_normalization import RMSNormalization
+from kcore_layers_core.layers.normalization.spectral_normalization import SpectralNormalization
 from kcore_layers_core.layers.normalization.unit_normalization import UnitNormalization
 from kcore_layers_core.layers.regularization.activity_regularization import ActivityRegularization
 from kcore_layers_core.layers.regularization.alpha_dropout import AlphaDropout
@@ -46,4 +49,6 @@ LAYERS = {cls.__name__: cls for cls in (
     Flatten, Reshape, Permute, RepeatVector, Embedding, Masking, BatchNormalization, LayerNormalization, Lambda,
     Identity, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, ReLU, LeakyReLU, ELU, Softmax,
     EinsumDense, MultiHeadAttention, Attention, AdditiveAttention, GroupNormalization, UnitNormalization, PReLU,
-    ActivityRegularization, AlphaDropout)}
+    ActivityRegularization, AlphaDropout, RMSNormalization, SpectralNormalization, GroupedQueryAttention)}
+# Keras 3 exports GroupedQueryAttention as `keras.layers.GroupQueryAttention`; saved configs carry the class name
+LAYERS["GroupQueryAttention"] = GroupedQueryAttention

@@ -55,3 +55,22 @@ def combine(*masks):
         mask = ops.cast(mask, "bool")
         result = mask if result is None else ops.logical_and(result, mask)
     return result
+
+
+def call_mask(query_mask, value_mask, key_mask, mask, attention_mask, use_causal_mask, length, source,
+              sliding_window=None):
+    """The boolean (B, T, S) mask of an attention call, or None: the query's, value's and key's masks (a model's
+    propagated `mask` fills the first two when they are not given), the causal and sliding-window bands, and the
+    explicit `attention_mask`, all ANDed."""
+    if isinstance(mask, (list, tuple)):  # masks a model propagated: the query's and the value's first
+        query_mask = mask[0] if query_mask is None else query_mask
+        value_mask = mask[1] if value_mask is None and len(mask) > 1 else value_mask
+    elif mask is not None and query_mask is None:
+        query_mask = mask
+    return combine(
+        None if query_mask is None else ops.expand_dims(ops.cast(query_mask, "bool"), -1),
+        None if value_mask is None else ops.expand_dims(ops.cast(value_mask, "bool"), -2),
+        None if key_mask is None else ops.expand_dims(ops.cast(key_mask, "bool"), -2),
+        causal(length, source) if use_causal_mask else None,
+        band(length, source, sliding_window) if sliding_window else None,
+        attention_mask)

@@ -134,19 +134,8 @@ class MultiHeadAttention(Layer):
         key = value if key is None else self._float(key)
         if self.query_dense is None:
             self.build(query.shape, value.shape, key.shape)
-        if isinstance(mask, (list, tuple)):  # masks a model propagated: the query's and the value's first
-            query_mask = mask[0] if query_mask is None else query_mask
-            value_mask = mask[1] if value_mask is None and len(mask) > 1 else value_mask
-        elif mask is not None and query_mask is None:
-            query_mask = mask
-        length, source = query.shape[1], value.shape[1]
-        attention_mask = equations.combine(
-            None if query_mask is None else ops.expand_dims(ops.cast(query_mask, "bool"), -1),
-            None if value_mask is None else ops.expand_dims(ops.cast(value_mask, "bool"), -2),
-            None if key_mask is None else ops.expand_dims(ops.cast(key_mask, "bool"), -2),
-            equations.causal(length, source) if use_causal_mask else None,
-            equations.band(length, source, self.sliding_window) if self.sliding_window else None,
-            attention_mask)
+        attention_mask = equations.call_mask(query_mask, value_mask, key_mask, mask, attention_mask, use_causal_mask,
+                                             query.shape[1], value.shape[1], self.sliding_window)
         gate = self._gate_dense(query) if self._gate_dense is not None else None
         q = ops.multiply(self.query_dense(query), 1.0 / math.sqrt(self.key_dim))
         scores = ops.einsum(self._scores_equation, self.key_dense(key), q)

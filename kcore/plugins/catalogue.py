@@ -63,7 +63,7 @@ _METRICS = ("Accuracy BinaryAccuracy CategoricalAccuracy SparseCategoricalAccura
             "precision_at_recall recall_at_precision sensitivity_at_specificity specificity_at_sensitivity")
 
 _CALLBACKS = ("EarlyStopping ReduceLROnPlateau LearningRateScheduler CSVLogger TerminateOnNaN LambdaCallback "
-              "ModelCheckpoint BackupAndRestore")
+              "ModelCheckpoint BackupAndRestore TensorBoard RemoteMonitor")
 
 _DATASETS = "mnist fashion_mnist cifar10 cifar100 imdb reuters boston_housing california_housing"
 
@@ -98,7 +98,8 @@ FIRST_PARTY = {
                                             "RandomTranslation RandomContrast RandomBrightness CategoryEncoding "
                                             "Discretization RandomGrayscale RandomInvert Solarization "
                                             "RandomPosterization AutoContrast RandomSaturation RandomHue "
-                                            "RandomSharpness"},
+                                            "RandomSharpness RandomErasing RandomGaussianBlur "
+                                            "RandomColorDegeneration RandomColorJitter RandomShear"},
     "kcore-distribute-mpi": {"distribution": "mpi nccl"},
 }
 

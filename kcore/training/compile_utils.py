@@ -103,7 +103,9 @@ def _resolve_metric(identifier, y_true, y_pred):
             except UnknownNameError:
                 raise metric_error from None
         if isinstance(found, type):
-            return found()
+            metric = found()
+            metric.name = identifier  # Keras logs a metric under the string it was given ("mae", not its class's)
+            return metric
         return MeanMetricWrapper(found, name=identifier)
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()

@@ -11,4 +11,6 @@ from kcore_callbacks.learning_rate_scheduler import LearningRateScheduler
 from kcore_callbacks.model_checkpoint import ModelCheckpoint
 from kcore_callbacks.monitor import MonitorCallback
 from kcore_callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from kcore_callbacks.remote_monitor import RemoteMonitor
+from kcore_callbacks.tensorboard import TensorBoard
 from kcore_callbacks.terminate_on_nan import TerminateOnNaN

@@ -14,10 +14,12 @@ def components():
     from kcore_callbacks.learning_rate_scheduler import LearningRateScheduler
     from kcore_callbacks.model_checkpoint import ModelCheckpoint
     from kcore_callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+    from kcore_callbacks.remote_monitor import RemoteMonitor
+    from kcore_callbacks.tensorboard import TensorBoard
     from kcore_callbacks.terminate_on_nan import TerminateOnNaN
 
     classes = [EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, CSVLogger, TerminateOnNaN, LambdaCallback,
-               ModelCheckpoint, BackupAndRestore]
+               ModelCheckpoint, BackupAndRestore, TensorBoard, RemoteMonitor]
     return {cls.__name__: cls for cls in classes}
 
 

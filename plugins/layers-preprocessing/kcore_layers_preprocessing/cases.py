@@ -107,3 +107,21 @@ LAYER_CASES += [
     LayerCase("RandomHue", {"factor": 0.5}, input_shape=IMAGE, low=0.0, high=255.0,
               call_kwargs={"training": False}),  # inference: the identity, gradient 1
 ]
+
+# the second set of augmentation layers: random in training (shape checked), the identity at inference
+LAYER_CASES += [
+    LayerCase("RandomErasing", {"fill_value": 3.0, "seed": 1}, input_shape=IMAGE, low=0.0, high=255.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomGaussianBlur", {"kernel_size": (3, 5), "sigma": (0.5, 1.5), "value_range": (0, 1)},
+              input_shape=IMAGE, low=0.0, high=1.0, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomColorDegeneration", {"factor": 0.8}, input_shape=IMAGE, low=0.0, high=255.0,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomColorJitter", {"value_range": (0, 1), "brightness_factor": 0.2, "contrast_factor": 0.3,
+                                    "saturation_factor": 0.6, "hue_factor": 0.2},
+              input_shape=IMAGE, low=0.0, high=1.0, deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomShear", {"x_factor": 0.3, "y_factor": (0.1, 0.2), "fill_mode": "constant"}, input_shape=IMAGE,
+              deterministic_training=False, call_kwargs={"training": True}),
+    LayerCase("RandomShear", {"x_factor": 0.3}, input_shape=IMAGE, call_kwargs={"training": False}),
+    LayerCase("RandomColorJitter", {"brightness_factor": 0.2}, input_shape=IMAGE, low=0.0, high=255.0,
+              call_kwargs={"training": False}),
+]

@@ -27,7 +27,10 @@ IMAGE_LAYERS = {"Rescaling": "rescaling", "Normalization": "normalization", "Res
                 "RandomInvert": "random_invert", "Solarization": "solarization",
                 "RandomPosterization": "random_posterization", "AutoContrast": "auto_contrast",
                 "RandomSaturation": "random_saturation", "RandomHue": "random_hue",
-                "RandomSharpness": "random_sharpness"}
+                "RandomSharpness": "random_sharpness",
+                "RandomErasing": "random_erasing", "RandomGaussianBlur": "random_gaussian_blur",
+                "RandomColorDegeneration": "random_color_degeneration", "RandomColorJitter": "random_color_jitter",
+                "RandomShear": "random_shear"}
 
 
 def image_components():

@@ -343,3 +343,16 @@ def test_string_names_work_in_compile_and_match_the_loss():
     assert logs["binary_crossentropy"] == pytest.approx(logs["loss"], rel=1e-5)
     p = model.predict(x, verbose=0).astype("float64")
     assert logs["squared_hinge"] == pytest.approx(REFERENCES["squared_hinge"](y.astype("float64"), p).mean(), rel=1e-5)
+
+
+def test_string_metrics_are_logged_under_the_string_given_as_in_keras():
+    import kcore
+    from kcore import layers
+
+    rng = np.random.default_rng(0)
+    model = kcore.Sequential([layers.Input((4,)), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae", "MSE", "bce", "auc"])
+    history = model.fit(rng.random((16, 4), dtype="float32"), rng.integers(0, 2, (16, 1)).astype("float32"),
+                        epochs=1, verbose=0, validation_split=0.25)
+    assert sorted(history.history) == ["MSE", "auc", "bce", "loss", "mae", "val_MSE", "val_auc", "val_bce", "val_loss",
+                                       "val_mae"]
